@@ -45,20 +45,10 @@ func commands() []command {
 	cmds := []command{
 		{"help", "show help for askfirst or one of its commands", runHelp},
 		{"version", "print the askfirst version", runVersion},
+		// One line per subcommand, each implemented in its own file.
 	}
-	cmds = append(cmds, extraCommands...)
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds
-}
-
-// extraCommands is filled by the files of the other subcommands through
-// register in a var block (not init), so that cli.go need not change for
-// each new command.
-var extraCommands []command
-
-func register(name, summary string, run func(ctx context.Context, e *env, args []string) int) bool {
-	extraCommands = append(extraCommands, command{name, summary, run})
-	return true
 }
 
 // Main runs askfirst with args (without the program name) and returns the
