@@ -120,7 +120,7 @@ type Response struct {
 	// URL is the final URL after redirects.
 	URL string
 	// Chain lists every URL requested, the first being Request.URL.
-	Chain []string
+	Chain  []string
 	Status int
 	Header http.Header
 	Body   []byte

@@ -53,10 +53,10 @@ func TestBlocked(t *testing.T) {
 		{"::ffff:127.0.0.1", true},
 		{"::ffff:10.0.0.1", true},
 		{"::ffff:8.8.8.8", false},
-		{"64:ff9b::7f00:1", true},   // NAT64 of 127.0.0.1
-		{"64:ff9b::808:808", false}, // NAT64 of 8.8.8.8
-		{"2002:7f00:1::1", true},    // 6to4 of 127.0.0.1
-		{"2002:808:808::1", false},  // 6to4 of 8.8.8.8
+		{"64:ff9b::7f00:1", true},                      // NAT64 of 127.0.0.1
+		{"64:ff9b::808:808", false},                    // NAT64 of 8.8.8.8
+		{"2002:7f00:1::1", true},                       // 6to4 of 127.0.0.1
+		{"2002:808:808::1", false},                     // 6to4 of 8.8.8.8
 		{"2001:0:4136:e378:8000:63bf:80ff:fffe", true}, // Teredo of 127.0.0.1 (inverted)
 		{"198.18.0.1", true},
 		{"8.8.8.8", false},
@@ -162,8 +162,7 @@ func TestRefusesRedirectToPrivate(t *testing.T) {
 }
 
 func TestRedirectLimit(t *testing.T) {
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var n int
 		fmt.Sscanf(r.URL.Path, "/r/%d", &n)
 		if n == 0 {
