@@ -1,0 +1,185 @@
+package signals
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Use is what content would be used for (DESIGN §2; signals digest §14.3).
+type Use string
+
+// The four uses. TrainGenAI is a subset of TrainAI.
+const (
+	// TrainGenAI is training generative models (G).
+	TrainGenAI Use = "train-genai"
+	// TrainAI is training any AI model, generative or not (T).
+	TrainAI Use = "train-ai"
+	// AIInput is use at inference time: retrieval, grounding, agents (I).
+	AIInput Use = "ai-input"
+	// Search is indexing for links and snippets (S).
+	Search Use = "search"
+)
+
+// AllUses returns the four uses in their canonical order.
+func AllUses() []Use { return []Use{TrainGenAI, TrainAI, AIInput, Search} }
+
+// ParseUse parses a use name as printed by Use.
+func ParseUse(s string) (Use, error) {
+	for _, u := range AllUses() {
+		if s == string(u) {
+			return u, nil
+		}
+	}
+	return "", fmt.Errorf("unknown use %q (want one of train-genai, train-ai, ai-input, search)", s)
+}
+
+// ParseUses parses a comma-separated list of uses; empty means all four.
+func ParseUses(s string) ([]Use, error) {
+	if strings.TrimSpace(s) == "" {
+		return AllUses(), nil
+	}
+	var out []Use
+	seen := map[Use]bool{}
+	for _, part := range strings.Split(s, ",") {
+		u, err := ParseUse(strings.TrimSpace(part))
+		if err != nil {
+			return nil, err
+		}
+		if !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// Verdict is what the signals say about one use.
+type Verdict string
+
+// The verdicts, in decreasing order of restriction.
+const (
+	// Deny: reserved or refused.
+	Deny Verdict = "deny"
+	// License: allowed only under a licence that is offered.
+	License Verdict = "license"
+	// Allow: granted, or licensed by a licence the developer holds.
+	Allow Verdict = "allow"
+	// Unknown: nothing decides; the Mode turns it into a Decision. As a
+	// statement's effect it marks a check for that use that could not
+	// complete.
+	Unknown Verdict = "unknown"
+)
+
+// Mode is the declared policy that turns an Unknown verdict into a
+// Decision (signals digest §14.5).
+type Mode string
+
+// The modes.
+const (
+	// EUTDM: unknown is included (the EU DSM Art. 4 exception applies when
+	// nothing is reserved). The default.
+	EUTDM Mode = "eu-tdm"
+	// Consent: unknown is excluded for training, included for search and
+	// ai-input; only strong and origin grants count for training.
+	Consent Mode = "consent"
+	// Research: reservations are recorded but do not exclude (Art. 3
+	// beneficiaries); the robots.txt fetch gate still does.
+	Research Mode = "research"
+)
+
+// ParseMode parses a mode name.
+func ParseMode(s string) (Mode, error) {
+	switch Mode(s) {
+	case EUTDM, Consent, Research:
+		return Mode(s), nil
+	}
+	return "", fmt.Errorf("unknown mode %q (want eu-tdm, consent or research)", s)
+}
+
+// Decision is whether an item may be included for a use under a Mode.
+type Decision string
+
+// The decisions.
+const (
+	Include Decision = "include"
+	Exclude Decision = "exclude"
+)
+
+// Grade is how much a grant can be trusted (DESIGN §3.5, digest §14.1.5).
+// Reservations are honoured whatever their grade.
+type Grade string
+
+// The grades, strongest first.
+const (
+	// Strong: a held licence, a validated C2PA/CAWG manifest, a
+	// licence-server token.
+	Strong Grade = "strong"
+	// Origin: served by the origin itself (robots.txt, headers, HTML head,
+	// /.well-known files, RSL documents).
+	Origin Grade = "origin"
+	// Weak: unsigned embedded metadata (plain XMP).
+	Weak Grade = "weak"
+)
+
+// Offer is a licence offered for a use: what to pay and whom to ask.
+type Offer struct {
+	// Price is the amount as written by the offerer (a decimal string).
+	Price string `json:"price,omitempty"`
+	// Currency is an ISO 4217 code.
+	Currency string `json:"currency,omitempty"`
+	// Per is the unit paid for, as the mechanism names it (RSL payment
+	// type: purchase, subscription, training, crawl, use, ...).
+	Per string `json:"per,omitempty"`
+	// Terms is the URL of the licence terms or policy.
+	Terms string `json:"terms,omitempty"`
+	// Contact is a URL or mailto: to negotiate with.
+	Contact string `json:"contact,omitempty"`
+	// Server is a licence server that must issue a token (RSL).
+	Server string `json:"server,omitempty"`
+}
+
+// Statement is one piece of evidence: what one mechanism, found at one
+// location, says about some uses. Statements are produced by the
+// from_*.go mappings and by Inspector, and combined by Evaluate.
+type Statement struct {
+	// Mechanism names the convention: robots.txt, content-usage,
+	// content-signal, tdmrep, noai, ai.txt, rsl, iptc, c2pa, http, registry.
+	Mechanism string `json:"mechanism"`
+	// Location is where it was found: a URL, a header, a file and part.
+	Location string `json:"location"`
+	// Value is the statement as written (a rule, a header value).
+	Value string `json:"value"`
+	// Uses is the effect per use; a use absent is one the statement is
+	// silent on. Unknown marks a check that could not complete.
+	Uses map[Use]Verdict `json:"uses"`
+	// Warnings are problems met reading it: malformed input, legacy
+	// labels, values outside the spec.
+	Warnings []string `json:"warnings,omitempty"`
+	// Grade grades its grants; empty means Origin.
+	Grade Grade `json:"grade,omitempty"`
+	// Gate marks a robots.txt fetch-gate statement, which excludes even
+	// in Research mode.
+	Gate bool `json:"gate,omitempty"`
+	// Held marks a licence the developer holds: its Allow wins over any
+	// reservation (DESIGN §3.3).
+	Held bool `json:"held,omitempty"`
+	// Offer is the licence offered, when the statement offers one.
+	Offer *Offer `json:"offer,omitempty"`
+}
+
+// grade returns the statement's grade, Origin by default.
+func (s *Statement) grade() Grade {
+	if s.Grade == "" {
+		return Origin
+	}
+	return s.Grade
+}
+
+// effects builds a Uses map giving v to each of uses.
+func effects(v Verdict, uses ...Use) map[Use]Verdict {
+	m := make(map[Use]Verdict, len(uses))
+	for _, u := range uses {
+		m[u] = v
+	}
+	return m
+}
