@@ -1,0 +1,209 @@
+package pdq
+
+import (
+	"image"
+	"image/color"
+)
+
+// Luminance (pdq/cpp/hashing/pdqhashing.cpp and downscaling.cpp,
+// fillFloatLumaFromRGB and fillFloatLumaFromGrey): Y = 0.299 R + 0.587 G +
+// 0.114 B in float32 from 8-bit R, G, B; one-channel images use the grey
+// value itself. Alpha is ignored, as when the reference's decoder hands it
+// the R, G, B planes of an RGBA PNG.
+
+// lumaTables hold the three float32 products coefficient*v for v in 0..255,
+// exactly the values the reference computes per pixel; the sum is then
+// formed in the reference's order (R + G) + B.
+var lumaR, lumaG, lumaB = func() (r, g, b [256]float32) {
+	const cr, cg, cb = float32(0.299), float32(0.587), float32(0.114)
+	for v := range 256 {
+		f := float32(v)
+		r[v] = float32(cr * f)
+		g[v] = float32(cg * f)
+		b[v] = float32(cb * f)
+	}
+	return
+}()
+
+func rgbLuma(r, g, b uint8) float32 {
+	return float32(lumaR[r]+lumaG[g]) + lumaB[b]
+}
+
+// sourceFor returns a rowSource for img, with a fast path for the concrete
+// types the standard decoders return. rows and cols are the bounds' size.
+func sourceFor(img image.Image) rowSource {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return ycbcrSource{m}
+	case *image.Gray:
+		return graySource{m}
+	case *image.NRGBA:
+		return rgba8Source{m.Pix, m.Stride, m.Rect}
+	case *image.RGBA:
+		// Premultiplied; for opaque pixels (all JPEGs, most PNGs) the same
+		// as the decoder's R, G, B.
+		return rgba8Source{m.Pix, m.Stride, m.Rect}
+	case *image.Gray16:
+		return gray16Source{m}
+	case *image.Paletted:
+		return newPalettedSource(m)
+	default:
+		return genericSource{img}
+	}
+}
+
+type ycbcrSource struct{ m *image.YCbCr }
+
+func (s ycbcrSource) row(y int, dst []float32) {
+	m := s.m
+	r := m.Rect
+	yy := r.Min.Y + y
+	yRow := m.Y[(yy-r.Min.Y)*m.YStride:]
+	var hShift, vShift int
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		hShift = 1
+	case image.YCbCrSubsampleRatio420:
+		hShift, vShift = 1, 1
+	case image.YCbCrSubsampleRatio440:
+		vShift = 1
+	case image.YCbCrSubsampleRatio411:
+		hShift = 2
+	case image.YCbCrSubsampleRatio410:
+		hShift, vShift = 2, 1
+	}
+	hDiv, vDiv := 1<<hShift, 1<<vShift
+	cOff := (yy/vDiv - r.Min.Y/vDiv) * m.CStride
+	cb := m.Cb[cOff:]
+	cr := m.Cr[cOff:]
+	cx0 := r.Min.X / hDiv
+	for x := range dst {
+		xx := r.Min.X + x
+		ci := xx/hDiv - cx0
+		R, G, B := color.YCbCrToRGB(yRow[x], cb[ci], cr[ci])
+		dst[x] = rgbLuma(R, G, B)
+	}
+}
+
+type graySource struct{ m *image.Gray }
+
+func (s graySource) row(y int, dst []float32) {
+	p := s.m.Pix[y*s.m.Stride:]
+	for x := range dst {
+		dst[x] = float32(p[x])
+	}
+}
+
+type gray16Source struct{ m *image.Gray16 }
+
+func (s gray16Source) row(y int, dst []float32) {
+	p := s.m.Pix[y*s.m.Stride:]
+	for x := range dst {
+		dst[x] = float32(p[2*x]) // high byte, as an 8-bit decoder keeps
+	}
+}
+
+type rgba8Source struct {
+	pix    []uint8
+	stride int
+	rect   image.Rectangle
+}
+
+func (s rgba8Source) row(y int, dst []float32) {
+	p := s.pix[y*s.stride : y*s.stride+4*len(dst)]
+	for x := range dst {
+		q := p[4*x : 4*x+3 : 4*x+3]
+		dst[x] = rgbLuma(q[0], q[1], q[2])
+	}
+}
+
+type palettedSource struct {
+	m    *image.Paletted
+	luma [256]float32
+}
+
+func newPalettedSource(m *image.Paletted) *palettedSource {
+	s := &palettedSource{m: m}
+	for i, c := range m.Palette {
+		if i >= 256 {
+			break
+		}
+		n := color.NRGBAModel.Convert(c).(color.NRGBA)
+		s.luma[i] = rgbLuma(n.R, n.G, n.B)
+	}
+	return s
+}
+
+func (s *palettedSource) row(y int, dst []float32) {
+	p := s.m.Pix[y*s.m.Stride:]
+	for x := range dst {
+		dst[x] = s.luma[p[x]]
+	}
+}
+
+// genericSource reads any image through At, converting to non-premultiplied
+// 8-bit R, G, B (what a decoder hands the reference). It is slow but exact
+// for every color model the standard library knows.
+type genericSource struct{ m image.Image }
+
+func (s genericSource) row(y int, dst []float32) {
+	b := s.m.Bounds()
+	yy := b.Min.Y + y
+	for x := range dst {
+		c := s.m.At(b.Min.X+x, yy)
+		switch c := c.(type) {
+		case color.Gray:
+			dst[x] = float32(c.Y)
+			continue
+		case color.Gray16:
+			dst[x] = float32(c.Y >> 8)
+			continue
+		}
+		n := color.NRGBAModel.Convert(c).(color.NRGBA)
+		dst[x] = rgbLuma(n.R, n.G, n.B)
+	}
+}
+
+// sliceSource serves rows of a row-major luma slice.
+type sliceSource struct {
+	luma []float32
+	cols int
+}
+
+func (s sliceSource) row(y int, dst []float32) {
+	copy(dst, s.luma[y*s.cols:(y+1)*s.cols])
+}
+
+// nearestSource resizes another source to rows x cols by nearest-neighbour
+// sampling, the way the reference tool shrinks large images before hashing
+// (pdq/cpp/io/pdqio.cpp, DOWNSAMPLE_DIMS, with CImg's resize, whose default
+// interpolation is nearest neighbour): output index i reads input index
+// floor(i*in/out).
+type nearestSource struct {
+	in      rowSource
+	inCols  int
+	inRows  int
+	outRows int
+	buf     []float32
+	xmap    []int
+	lastY   int
+}
+
+func newNearestSource(in rowSource, inRows, inCols, outRows, outCols int) *nearestSource {
+	s := &nearestSource{in: in, inCols: inCols, inRows: inRows, outRows: outRows, buf: make([]float32, inCols), xmap: make([]int, outCols), lastY: -1}
+	for i := range s.xmap {
+		s.xmap[i] = i * inCols / outCols
+	}
+	return s
+}
+
+func (s *nearestSource) row(y int, dst []float32) {
+	sy := y * s.inRows / s.outRows
+	if sy != s.lastY {
+		s.in.row(sy, s.buf)
+		s.lastY = sy
+	}
+	for x, sx := range s.xmap {
+		dst[x] = s.buf[sx]
+	}
+}
