@@ -1,0 +1,337 @@
+package xmp
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"slices"
+	"strings"
+)
+
+// MaxJPEGPacket is the largest main XMP packet one JPEG APP1 segment holds
+// (65535 minus the length field and the namespace prefix, XMP Part 3
+// §1.1.3).
+const MaxJPEGPacket = 65535 - 2 - 29
+
+// ErrCannotEmbed: the file's existing metadata prevents a safe rewrite (for
+// example a Data Mining value inside JPEG extended XMP, which EmbedJPEG does
+// not rewrite).
+var ErrCannotEmbed = errors.New("cannot embed")
+
+// Reservation is what EmbedJPEG and EmbedPNG write.
+type Reservation struct {
+	// DataMining is the vocabulary key written as plus:DataMining (its full
+	// URI is written). Required; must be one of Values.
+	DataMining Value
+	// OtherConstraints, if not empty, is written as the x-default item of
+	// plus:OtherConstraints (for DMI-PROHIBITED-SEECONSTRAINT).
+	OtherConstraints string
+}
+
+func (r Reservation) check() error {
+	if !slices.Contains(Values, r.DataMining) {
+		return fmt.Errorf("embed xmp: Data Mining value %q is not in the PLUS vocabulary", r.DataMining)
+	}
+	return nil
+}
+
+// description returns the rdf:Description that carries r. It declares its
+// own prefixes so that it is valid wherever it is inserted.
+func (r Reservation) description() string {
+	var b strings.Builder
+	b.WriteString(`<rdf:Description xmlns:rdf="` + NSRDF + `" xmlns:plus="` + NSPlus + `" rdf:about="" plus:DataMining="`)
+	xml.EscapeText(&b, []byte(r.DataMining.URI()))
+	b.WriteString(`"`)
+	if r.OtherConstraints == "" {
+		b.WriteString("/>")
+		return b.String()
+	}
+	b.WriteString(`><plus:OtherConstraints><rdf:Alt><rdf:li xml:lang="x-default">`)
+	xml.EscapeText(&b, []byte(r.OtherConstraints))
+	b.WriteString(`</rdf:li></rdf:Alt></plus:OtherConstraints></rdf:Description>`)
+	return b.String()
+}
+
+// NewPacket returns a complete XMP packet, with its xpacket wrapper, that
+// holds only r.
+func NewPacket(r Reservation) ([]byte, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	skeleton := "<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n" +
+		`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="` + NSRDF + `">` + "\n" +
+		"</rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>"
+	return MergePacket([]byte(skeleton), r)
+}
+
+// MergePacket returns packet with every plus:DataMining and
+// plus:OtherConstraints property removed and r added as a new
+// rdf:Description at the end of rdf:RDF. All other bytes of the packet are
+// kept as they were. The packet must be well-formed XML with an rdf:RDF
+// element.
+func MergePacket(packet []byte, r Reservation) ([]byte, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	if len(packet) > MaxPacketSize {
+		return nil, fmt.Errorf("embed xmp: packet of %d bytes over %d: %w", len(packet), MaxPacketSize, ErrTooLarge)
+	}
+	d := xml.NewDecoder(bytes.NewReader(packet))
+	d.CharsetReader = charsetReader
+	var out bytes.Buffer
+	// scopes[i] maps the prefixes declared on the i-th open element.
+	var scopes []map[string]string
+	resolve := func(prefix string) string {
+		if prefix == "xml" {
+			return NSXML
+		}
+		for i := len(scopes) - 1; i >= 0; i-- {
+			if u, ok := scopes[i][prefix]; ok {
+				return u
+			}
+		}
+		return ""
+	}
+	dropped := func(n xml.Name) bool {
+		return resolve(n.Space) == NSPlus && (n.Local == "DataMining" || n.Local == "OtherConstraints")
+	}
+	skip := 0 // depth inside a dropped element
+	inserted := false
+	for n := 0; ; n++ {
+		if n >= MaxXMLTokens {
+			return nil, fmt.Errorf("embed xmp: more than %d XML tokens: %w", MaxXMLTokens, ErrTooLarge)
+		}
+		start := d.InputOffset()
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("embed xmp: existing packet is not well formed: %v: %w", err, ErrMalformed)
+		}
+		end := d.InputOffset()
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if len(scopes) >= MaxXMLDepth {
+				return nil, fmt.Errorf("embed xmp: XML nested deeper than %d: %w", MaxXMLDepth, ErrTooLarge)
+			}
+			sc := map[string]string{}
+			for _, a := range t.Attr {
+				switch {
+				case a.Name.Space == "xmlns":
+					sc[a.Name.Local] = a.Value
+				case a.Name.Space == "" && a.Name.Local == "xmlns":
+					sc[""] = a.Value
+				}
+			}
+			scopes = append(scopes, sc)
+			if skip > 0 {
+				skip++
+				continue
+			}
+			if dropped(t.Name) {
+				skip = 1
+				continue
+			}
+			keep := t.Attr[:0:0]
+			for _, a := range t.Attr {
+				if a.Name.Space != "" && a.Name.Space != "xmlns" && dropped(a.Name) {
+					continue
+				}
+				keep = append(keep, a)
+			}
+			if len(keep) == len(t.Attr) {
+				out.Write(packet[start:end])
+				continue
+			}
+			writeStart(&out, t.Name, keep, bytes.HasSuffix(packet[start:end], []byte("/>")))
+		case xml.EndElement:
+			if len(scopes) == 0 {
+				return nil, fmt.Errorf("embed xmp: unbalanced end element: %w", ErrMalformed)
+			}
+			if skip > 0 {
+				skip--
+				scopes = scopes[:len(scopes)-1]
+				continue
+			}
+			if !inserted && resolve(t.Name.Space) == NSRDF && t.Name.Local == "RDF" {
+				out.WriteString(r.description())
+				out.WriteByte('\n')
+				inserted = true
+			}
+			scopes = scopes[:len(scopes)-1]
+			out.Write(packet[start:end])
+		default:
+			if skip == 0 {
+				out.Write(packet[start:end])
+			}
+		}
+	}
+	if !inserted {
+		return nil, fmt.Errorf("embed xmp: existing packet has no rdf:RDF element: %w", ErrMalformed)
+	}
+	return out.Bytes(), nil
+}
+
+// writeStart writes a start tag with its raw (prefixed) names.
+func writeStart(w *bytes.Buffer, name xml.Name, attrs []xml.Attr, selfClosing bool) {
+	qname := func(n xml.Name) string {
+		if n.Space == "" {
+			return n.Local
+		}
+		return n.Space + ":" + n.Local
+	}
+	w.WriteString("<" + qname(name))
+	for _, a := range attrs {
+		w.WriteString(" " + qname(a.Name) + `="`)
+		xml.EscapeText(w, []byte(a.Value))
+		w.WriteString(`"`)
+	}
+	if selfClosing {
+		w.WriteString("/>")
+	} else {
+		w.WriteString(">")
+	}
+}
+
+// checkOnlyTarget refuses to write when a Data Mining property sits in a
+// packet other than the one being rewritten: the file would then carry two
+// values.
+func checkOnlyTarget(img []byte, target int64, hasTarget bool) error {
+	r, _ := Read(img)
+	for _, s := range r.DataMining {
+		if !hasTarget || s.Location.Offset != target {
+			return fmt.Errorf("embed xmp: the file already holds plus:DataMining in %s, which cannot be rewritten: %w", s.Location, ErrCannotEmbed)
+		}
+	}
+	for _, c := range r.OtherConstraints {
+		if !hasTarget || c.Location.Offset != target {
+			return fmt.Errorf("embed xmp: the file already holds plus:OtherConstraints in %s, which cannot be rewritten: %w", c.Location, ErrCannotEmbed)
+		}
+	}
+	return nil
+}
+
+// EmbedJPEG returns a copy of the JPEG img carrying r in its main XMP
+// packet. An existing main packet (APP1 "http://ns.adobe.com/xap/1.0/") is
+// rewritten in place with MergePacket, keeping its other properties;
+// otherwise a new APP1 segment is inserted after the leading APP0/APP1
+// (JFIF, Exif) segments. Extended XMP is left as it is; if it holds a Data
+// Mining property, EmbedJPEG returns an error wrapping ErrCannotEmbed.
+func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(img, []byte{0xFF, 0xD8, 0xFF}) {
+		return nil, fmt.Errorf("embed xmp: not a JPEG file: %w", ErrMalformed)
+	}
+	segs, err := jpegSegments(img)
+	if err != nil {
+		return nil, fmt.Errorf("embed xmp: %w", err)
+	}
+	target := -1
+	insertAt := 2
+	leading := true
+	for i, s := range segs {
+		if s.marker == 0xE1 && bytes.HasPrefix(s.payload, jpegXMPPrefix) {
+			target = i
+			break
+		}
+		if leading && (s.marker == 0xE0 || s.marker == 0xE1) {
+			insertAt = s.end
+		} else {
+			leading = false
+		}
+	}
+	var packet []byte
+	var from, to int
+	if target >= 0 {
+		s := segs[target]
+		if err := checkOnlyTarget(img, int64(s.start), true); err != nil {
+			return nil, err
+		}
+		packet, err = MergePacket(s.payload[len(jpegXMPPrefix):], r)
+		from, to = s.start, s.end
+	} else {
+		if err := checkOnlyTarget(img, 0, false); err != nil {
+			return nil, err
+		}
+		packet, err = NewPacket(r)
+		from, to = insertAt, insertAt
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(packet) > MaxJPEGPacket {
+		return nil, fmt.Errorf("embed xmp: main XMP packet of %d bytes does not fit one APP1 segment (%d): %w", len(packet), MaxJPEGPacket, ErrTooLarge)
+	}
+	seg := make([]byte, 0, 4+len(jpegXMPPrefix)+len(packet))
+	seg = append(seg, 0xFF, 0xE1)
+	seg = binary.BigEndian.AppendUint16(seg, uint16(2+len(jpegXMPPrefix)+len(packet)))
+	seg = append(seg, jpegXMPPrefix...)
+	seg = append(seg, packet...)
+	return slices.Concat(img[:from], seg, img[to:]), nil
+}
+
+// EmbedPNG returns a copy of the PNG img carrying r in an uncompressed iTXt
+// chunk "XML:com.adobe.xmp" (XMP Part 3 §1.1.5). The first existing iTXt
+// XMP chunk is rewritten in place with MergePacket; otherwise the chunk is
+// inserted right after IHDR. If another chunk (tEXt, zTXt, ImageMagick raw
+// profile) already holds a Data Mining property, EmbedPNG returns an error
+// wrapping ErrCannotEmbed.
+func EmbedPNG(img []byte, r Reservation) ([]byte, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(img, pngSignature) {
+		return nil, fmt.Errorf("embed xmp: not a PNG file: %w", ErrMalformed)
+	}
+	chunks, err := pngChunks(img)
+	if err != nil {
+		return nil, fmt.Errorf("embed xmp: %w", err)
+	}
+	if len(chunks) == 0 || chunks[0].typ != "IHDR" {
+		return nil, fmt.Errorf("embed xmp: PNG does not start with IHDR: %w", ErrMalformed)
+	}
+	var packet []byte
+	from, to := chunks[0].end, chunks[0].end
+	found := false
+	for _, c := range chunks {
+		if c.typ != "iTXt" {
+			continue
+		}
+		kw, text, terr := pngText(c)
+		if kw != PNGKeyword {
+			continue
+		}
+		if terr != nil {
+			return nil, fmt.Errorf("embed xmp: %w", terr)
+		}
+		if err := checkOnlyTarget(img, int64(c.start), true); err != nil {
+			return nil, err
+		}
+		if packet, err = MergePacket(text, r); err != nil {
+			return nil, err
+		}
+		from, to, found = c.start, c.end, true
+		break
+	}
+	if !found {
+		if err := checkOnlyTarget(img, 0, false); err != nil {
+			return nil, err
+		}
+		if packet, err = NewPacket(r); err != nil {
+			return nil, err
+		}
+	}
+	body := slices.Concat([]byte(PNGKeyword), []byte{0, 0, 0, 0, 0}, packet)
+	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(body)))
+	chunk = append(chunk, "iTXt"...)
+	chunk = append(chunk, body...)
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
+	return slices.Concat(img[:from], chunk, img[to:]), nil
+}
