@@ -1,0 +1,108 @@
+package robotstxt_test
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/askfirst/askfirst/signals/robotstxt"
+)
+
+// reference decides by scanning every rule: the longest matching pattern
+// wins, Allow wins ties, no match allows (RFC 9309 §2.2.2).
+func reference(rules []robotstxt.Rule, path string) bool {
+	best, allow := -1, true
+	for _, ru := range rules {
+		if !robotstxt.Match(ru.Pattern, path) {
+			continue
+		}
+		n := len(ru.Pattern)
+		if n > best || (n == best && ru.Allow) {
+			best, allow = n, ru.Allow
+		}
+	}
+	return allow
+}
+
+// TestAgainstReference compares Allowed, which sorts large groups, with a
+// plain scan on generated files with many rules.
+func TestAgainstReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	parts := []string{"/", "a", "b", "ab", "*", ".html", "?", "=", "x/", "%C3%A4", "ä"}
+	gen := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		return b.String()
+	}
+	for file := range 50 {
+		var b strings.Builder
+		b.WriteString("User-agent: bot\n")
+		nrules := 10 + rng.IntN(80)
+		for range nrules {
+			kind := "Disallow"
+			if rng.IntN(2) == 0 {
+				kind = "Allow"
+			}
+			p := "/" + gen(rng.IntN(4))
+			if rng.IntN(5) == 0 {
+				p += "$"
+			}
+			b.WriteString(kind + ": " + p + "\n")
+		}
+		r := robotstxt.Parse([]byte(b.String()))
+		rules := r.Rules("bot")
+		if len(rules) != nrules {
+			t.Fatalf("file %d: Rules(bot) has %d rules, want %d", file, len(rules), nrules)
+		}
+		for range 200 {
+			path := "/" + gen(rng.IntN(6))
+			d := r.Allowed("bot", path)
+			if want := reference(rules, path); d.Allowed != want {
+				t.Fatalf("file %d: Allowed(bot, %q) = %v (rule %v), reference says %v\n%s", file, path, d.Allowed, d.Rule, want, b.String())
+			}
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	names, _ := filepath.Glob("testdata/*.txt")
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, "GPTBot", "/world/2026/a.html?x=1")
+	}
+	for _, tc := range conformanceCases {
+		for _, c := range tc.checks {
+			f.Add([]byte(tc.robots), c.agent, robotstxt.Path(c.url))
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, agent, path string) {
+		r := robotstxt.Parse(data)
+		if r.Size() > robotstxt.MaxSize {
+			t.Fatalf("Size() = %d over MaxSize", r.Size())
+		}
+		if len(r.Warnings()) > robotstxt.MaxWarnings {
+			t.Fatalf("%d warnings over MaxWarnings", len(r.Warnings()))
+		}
+		d := r.Allowed(agent, path)
+		if want := reference(r.Rules(agent), path); d.Allowed != want && path != "/robots.txt" {
+			t.Fatalf("Allowed(%q, %q) = %v, reference says %v", agent, path, d.Allowed, want)
+		}
+		if d.Rule != nil && d.Rule.Allow != d.Allowed {
+			t.Fatalf("Allowed(%q, %q) = %v but deciding rule %v", agent, path, d.Allowed, d.Rule)
+		}
+		if !d.Allowed {
+			if cu := r.ContentUsage(agent, path); cu != nil {
+				t.Fatalf("ContentUsage(%q, %q) = %v on a disallowed path", agent, path, cu)
+			}
+		}
+		r.ContentSignals(agent)
+		robotstxt.Path(path)
+	})
+}

@@ -1,0 +1,203 @@
+package robotstxt
+
+import (
+	"fmt"
+	"strings"
+)
+
+type key int
+
+const (
+	keyUnknown key = iota
+	keyUserAgent
+	keyAllow
+	keyDisallow
+	keySitemap
+	keyLicense
+	keyContentUsage
+	keyContentSignal
+	keyCrawlDelay
+)
+
+// parser holds the state of one pass over a file.
+type parser struct {
+	r *Robots
+	// cur is the index of the group receiving rules, -1 before the first
+	// user-agent line.
+	cur int
+	// inAgents is true while consecutive user-agent lines (possibly with
+	// other records between them) are being read; a rule ends the run, and
+	// the next user-agent line starts a new group (RFC 9309 §2.1).
+	inAgents bool
+}
+
+func (p *parser) parse(s string) {
+	line := 0
+	for len(s) > 0 {
+		line++
+		i := strings.IndexAny(s, "\r\n")
+		var l string
+		if i < 0 {
+			l, s = s, ""
+		} else {
+			l = s[:i]
+			if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+				s = s[i+2:]
+			} else {
+				s = s[i+1:]
+			}
+		}
+		if len(l) > MaxLineLen {
+			p.r.warn(line, fmt.Sprintf("line of %d bytes cut to %d", len(l), MaxLineLen))
+			l = l[:MaxLineLen]
+		}
+		p.line(line, l)
+	}
+}
+
+// line handles one line, without its terminator.
+func (p *parser) line(n int, l string) {
+	if i := strings.IndexByte(l, '#'); i >= 0 {
+		l = l[:i]
+	}
+	l = trimSpace(l)
+	if l == "" {
+		return
+	}
+	name, value, ok := splitRecord(l)
+	if !ok {
+		p.r.warn(n, "line is not a record (name: value); ignored")
+		return
+	}
+	k := classify(name)
+	switch k {
+	case keyUserAgent:
+		p.userAgent(n, value)
+	case keyAllow, keyDisallow:
+		if p.cur < 0 {
+			p.r.warn(n, "rule before the first user-agent line; ignored")
+			return
+		}
+		p.inAgents = false
+		if value == "" {
+			return // an empty rule value is not a rule (RFC 9309 §2.2.2)
+		}
+		g := &p.r.groups[p.cur]
+		g.rules = append(g.rules, Rule{Allow: k == keyAllow, Pattern: escapePattern(value), Line: n})
+	case keySitemap:
+		p.r.sitemaps = append(p.r.sitemaps, Line{Line: n, Value: value})
+	case keyLicense:
+		p.r.licenses = append(p.r.licenses, Line{Line: n, Value: value})
+	case keyContentSignal:
+		if p.cur < 0 {
+			p.r.warn(n, "Content-Signal before the first user-agent line; ignored")
+			return
+		}
+		g := &p.r.groups[p.cur]
+		g.contentSignal = append(g.contentSignal, Line{Line: n, Value: value})
+	case keyContentUsage:
+		if p.cur < 0 {
+			p.r.warn(n, "Content-Usage before the first user-agent line; ignored")
+			return
+		}
+		g := &p.r.groups[p.cur]
+		g.contentUsage = append(g.contentUsage, contentUsageLine(n, value))
+	case keyCrawlDelay:
+		// A known other record with no meaning here (RFC 9309 §2.2.4).
+	default:
+		p.r.warn(n, fmt.Sprintf("unknown record %q; ignored", name))
+	}
+}
+
+func (p *parser) userAgent(n int, value string) {
+	tok := agentToken(value)
+	if tok == "" {
+		p.r.warn(n, "user-agent line without a product token")
+	}
+	if !p.inAgents {
+		p.r.groups = append(p.r.groups, group{line: n})
+		p.cur = len(p.r.groups) - 1
+		p.inAgents = true
+	}
+	if tok == "" {
+		return
+	}
+	if tok == "*" {
+		p.r.star = p.r.addSelection(p.r.star, "*", p.cur, n)
+		return
+	}
+	k := strings.ToLower(tok)
+	p.r.byAgent[k] = p.r.addSelection(p.r.byAgent[k], k, p.cur, n)
+}
+
+func (r *Robots) addSelection(s *selection, key string, gi, line int) *selection {
+	if s == nil {
+		s = &selection{key: key}
+		r.agents = append(r.agents, key)
+	}
+	if len(s.groups) == 0 || s.groups[len(s.groups)-1] != gi {
+		s.groups = append(s.groups, gi)
+		s.lines = append(s.lines, r.groups[gi].line)
+	}
+	return s
+}
+
+// contentUsageLine splits "[path WS] preference" (draft-ietf-aipref-attach
+// robots.txt rule): a value starting with "/" has a path that ends at the
+// first space or tab.
+func contentUsageLine(n int, value string) Line {
+	if !strings.HasPrefix(value, "/") {
+		return Line{Line: n, Value: value}
+	}
+	i := strings.IndexAny(value, " \t")
+	if i < 0 {
+		return Line{Line: n, Path: escapePattern(value)}
+	}
+	return Line{Line: n, Path: escapePattern(value[:i]), Value: trimSpace(value[i:])}
+}
+
+// splitRecord splits "name: value". Like google/robotstxt it accepts a
+// missing colon when the line is exactly two runs of non-blank characters
+// ("disallow /").
+func splitRecord(l string) (name, value string, ok bool) {
+	if i := strings.IndexByte(l, ':'); i >= 0 {
+		return trimSpace(l[:i]), trimSpace(l[i+1:]), true
+	}
+	i := strings.IndexAny(l, " \t")
+	if i < 0 {
+		return "", "", false
+	}
+	value = trimSpace(l[i:])
+	if strings.ContainsAny(value, " \t") {
+		return "", "", false
+	}
+	return l[:i], value, true
+}
+
+// classify maps a record name to its key, case-insensitively, accepting the
+// misspellings google/robotstxt accepts.
+func classify(name string) key {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return keyUnknown
+	}
+	switch string(lowerInto(buf[:0], name)) {
+	case "user-agent", "useragent", "user agent":
+		return keyUserAgent
+	case "allow":
+		return keyAllow
+	case "disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw":
+		return keyDisallow
+	case "sitemap", "site-map":
+		return keySitemap
+	case "license":
+		return keyLicense
+	case "content-usage":
+		return keyContentUsage
+	case "content-signal":
+		return keyContentSignal
+	case "crawl-delay":
+		return keyCrawlDelay
+	}
+	return keyUnknown
+}

@@ -1,0 +1,220 @@
+package robotstxt_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/askfirst/askfirst/signals/robotstxt"
+)
+
+func TestDecisionEvidence(t *testing.T) {
+	const f = `# news site
+User-agent: *
+Disallow: /search
+
+User-agent: GPTBot
+User-agent: ClaudeBot
+Disallow: /
+
+User-agent: AI2Bot/1.0
+Disallow: /archive/
+`
+	r := robotstxt.Parse([]byte(f))
+	for _, tc := range []struct {
+		agent, path string
+		want        robotstxt.Decision
+	}{
+		{"GPTBot", "/news/1", robotstxt.Decision{Status: robotstxt.StatusOK, Group: "gptbot", GroupLines: []int{5}, Rule: &robotstxt.Rule{Pattern: "/", Line: 7}}},
+		{"claudebot/1.0 (+https://anthropic.com)", "/news/1", robotstxt.Decision{Status: robotstxt.StatusOK, Group: "claudebot", GroupLines: []int{5}, Rule: &robotstxt.Rule{Pattern: "/", Line: 7}}},
+		{"ai2bot", "/archive/x", robotstxt.Decision{Status: robotstxt.StatusOK, Group: "ai2bot", GroupLines: []int{9}, Rule: &robotstxt.Rule{Pattern: "/archive/", Line: 10}}},
+		{"ai2bot", "/news", robotstxt.Decision{Allowed: true, Status: robotstxt.StatusOK, Group: "ai2bot", GroupLines: []int{9}}},
+		{"askfirst", "/search?q=x", robotstxt.Decision{Status: robotstxt.StatusOK, Group: "*", GroupLines: []int{2}, Rule: &robotstxt.Rule{Pattern: "/search", Line: 3}}},
+		{"GPTBot", "/robots.txt", robotstxt.Decision{Allowed: true, Status: robotstxt.StatusOK, Group: "gptbot", GroupLines: []int{5}}},
+	} {
+		got := r.Allowed(tc.agent, tc.path)
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("Allowed(%q, %q) mismatch (-want +got):\n%s", tc.agent, tc.path, diff)
+		}
+	}
+}
+
+func TestMergedStarGroups(t *testing.T) {
+	// Cloudflare's managed preamble prepended to the site's own file gives
+	// two "*" groups, which RFC 9309 §2.2.1 merges.
+	const f = "User-agent: *\nContent-Signal: search=yes,ai-train=no\nAllow: /\n\nUser-agent: *\nDisallow: /private/\n"
+	r := robotstxt.Parse([]byte(f))
+	d := r.Allowed("anybot", "/private/x")
+	if d.Allowed || d.Rule.Line != 6 || !cmp.Equal(d.GroupLines, []int{1, 5}) {
+		t.Errorf("Allowed(anybot, /private/x) = %+v, want disallowed by line 6 from groups at lines 1 and 5", d)
+	}
+	want := []robotstxt.Line{{Line: 2, Value: "search=yes,ai-train=no"}}
+	if diff := cmp.Diff(want, r.ContentSignals("anybot")); diff != "" {
+		t.Errorf("ContentSignals(anybot) mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestExtensionsScope(t *testing.T) {
+	const f = `License: https://example.com/license.xml
+User-agent: *
+Content-Signal: search=yes, ai-train=no
+Content-Usage: train-ai=n
+User-agent: ExampleBot
+Content-Usage: train-ai=y
+Allow: /
+User-agent: OtherBot
+Content-Signal: ai-input=no
+Disallow: /x/
+Sitemap: https://example.com/sitemap.xml
+`
+	r := robotstxt.Parse([]byte(f))
+	// "*" and ExampleBot share one group (no rule between their user-agent
+	// lines), so both see both records.
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 3, Value: "search=yes, ai-train=no"}}, r.ContentSignals("ExampleBot")); diff != "" {
+		t.Errorf("ContentSignals(ExampleBot) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 9, Value: "ai-input=no"}}, r.ContentSignals("otherbot")); diff != "" {
+		t.Errorf("ContentSignals(otherbot) (-want +got):\n%s", diff)
+	}
+	if got := r.ContentUsage("otherbot", "/a"); got != nil {
+		t.Errorf("ContentUsage(otherbot) = %v, want none (its group replaces *)", got)
+	}
+	want := []robotstxt.Line{{Line: 4, Value: "train-ai=n"}, {Line: 6, Value: "train-ai=y"}}
+	if diff := cmp.Diff(want, r.ContentUsage("examplebot", "/a")); diff != "" {
+		t.Errorf("ContentUsage(examplebot) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 1, Value: "https://example.com/license.xml"}}, r.Licenses()); diff != "" {
+		t.Errorf("Licenses() (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 11, Value: "https://example.com/sitemap.xml"}}, r.Sitemaps()); diff != "" {
+		t.Errorf("Sitemaps() (-want +got):\n%s", diff)
+	}
+}
+
+// TestContentUsageAttachExample is the example of
+// draft-ietf-aipref-attach-05 (signals digest §6.3).
+func TestContentUsageAttachExample(t *testing.T) {
+	const f = "User-Agent: *\nAllow: /\nDisallow: /never/\nContent-Usage: train-ai=n\nContent-Usage: /ai-ok/ train-ai=y\n"
+	r := robotstxt.Parse([]byte(f))
+	for _, tc := range []struct {
+		path string
+		want []robotstxt.Line
+	}{
+		{"/test", []robotstxt.Line{{Line: 4, Value: "train-ai=n"}}},
+		{"/ai-ok/test", []robotstxt.Line{{Line: 5, Value: "train-ai=y", Path: "/ai-ok/"}}},
+		{"/never/test", nil},
+	} {
+		if diff := cmp.Diff(tc.want, r.ContentUsage("AnyBot", tc.path)); diff != "" {
+			t.Errorf("ContentUsage(AnyBot, %q) (-want +got):\n%s", tc.path, diff)
+		}
+	}
+}
+
+func TestContentUsageSamePathAllKept(t *testing.T) {
+	const f = "User-Agent: *\nContent-Usage: /a/ train-ai=y\nContent-Usage: /a/ train-ai=n\nContent-Usage: /a%20b search=n\nContent-Usage: /only-path\n"
+	r := robotstxt.Parse([]byte(f))
+	want := []robotstxt.Line{{Line: 2, Value: "train-ai=y", Path: "/a/"}, {Line: 3, Value: "train-ai=n", Path: "/a/"}}
+	if diff := cmp.Diff(want, r.ContentUsage("x", "/a/b")); diff != "" {
+		t.Errorf("ContentUsage(x, /a/b) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 4, Value: "search=n", Path: "/a%20b"}}, r.ContentUsage("x", "/a b")); diff != "" {
+		t.Errorf("ContentUsage(x, \"/a b\") (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 5, Path: "/only-path"}}, r.ContentUsage("x", "/only-path")); diff != "" {
+		t.Errorf("ContentUsage(x, /only-path) (-want +got):\n%s", diff)
+	}
+}
+
+func TestFromStatus(t *testing.T) {
+	for _, tc := range []struct {
+		code int
+		want robotstxt.Status
+	}{
+		{200, robotstxt.StatusOK}, {204, robotstxt.StatusOK},
+		{301, robotstxt.StatusUnavailable}, {308, robotstxt.StatusUnavailable},
+		{401, robotstxt.StatusUnavailable}, {403, robotstxt.StatusUnavailable}, {404, robotstxt.StatusUnavailable}, {410, robotstxt.StatusUnavailable},
+		{429, robotstxt.StatusUnreachable},
+		{500, robotstxt.StatusUnreachable}, {503, robotstxt.StatusUnreachable}, {599, robotstxt.StatusUnreachable},
+		{0, robotstxt.StatusUnreachable}, {100, robotstxt.StatusUnreachable}, {600, robotstxt.StatusUnreachable}, {-1, robotstxt.StatusUnreachable},
+	} {
+		if got := robotstxt.FromStatus(tc.code); got != tc.want {
+			t.Errorf("FromStatus(%d) = %v, want %v", tc.code, got, tc.want)
+		}
+	}
+	if d := robotstxt.Unavailable().Allowed("x", "/a"); !d.Allowed || d.Status != robotstxt.StatusUnavailable {
+		t.Errorf("Unavailable().Allowed = %+v, want allowed with status unavailable", d)
+	}
+	if d := robotstxt.Unreachable().Allowed("x", "/a"); d.Allowed || d.Status != robotstxt.StatusUnreachable {
+		t.Errorf("Unreachable().Allowed = %+v, want disallowed with status unreachable", d)
+	}
+	if d := robotstxt.Unreachable().Allowed("x", "/robots.txt"); d.Allowed {
+		t.Errorf("Unreachable().Allowed(/robots.txt) = %+v, want disallowed", d)
+	}
+}
+
+func TestParseLimit(t *testing.T) {
+	head := "User-agent: *\nDisallow: /private/\n"
+	pad := strings.Repeat("# padding padding padding padding padding padding\n", robotstxt.MaxSize/50)
+	pad = pad[:robotstxt.MaxSize-len(head)-len("Disallow: /lo")] // the next rule straddles the limit
+	f := head + pad + "Disallow: /long-rule-cut-by-the-limit\nDisallow: /\n"
+	r := robotstxt.Parse([]byte(f))
+	if r.Size() > robotstxt.MaxSize {
+		t.Errorf("Size() = %d, want at most %d", r.Size(), robotstxt.MaxSize)
+	}
+	if !r.Allowed("x", "/public").Allowed {
+		t.Errorf("rules after the %d-byte limit applied: /public disallowed", robotstxt.MaxSize)
+	}
+	if !r.Allowed("x", "/lo").Allowed {
+		t.Errorf("a rule cut by the limit applied: /lo disallowed")
+	}
+	if r.Allowed("x", "/private/a").Allowed {
+		t.Errorf("rule before the limit ignored: /private/a allowed")
+	}
+	if w := r.Warnings(); len(w) == 0 || w[0].Line != 0 {
+		t.Errorf("Warnings() = %v, want a file-level warning about the limit", w)
+	}
+}
+
+func TestTokensAndValues(t *testing.T) {
+	const f = "User-agent: Googlebot*\nDisallow: /a\nUser-agent: * extra\nDisallow: /b\nUser-agent: Brightbot 1.0\nDisallow: /c\nUser-agent:\nDisallow: /d\nuser agent: spacebot\nDisallow: /e\n"
+	r := robotstxt.Parse([]byte(f))
+	for _, tc := range []struct {
+		agent, path string
+		want        bool
+	}{
+		{"Googlebot", "/a", true},      // "googlebot*" is not "googlebot"
+		{"Googlebot", "/b", false},     // falls back to "* extra"
+		{"brightbot", "/c", false},     // "Brightbot 1.0" read as "brightbot"
+		{"Brightbot 1.0", "/c", false}, // the crawler's own name read the same way
+		{"spacebot", "/e", false},      // "user agent" typo accepted
+		{"spacebot", "/d", true},       // the empty user-agent line named nobody
+	} {
+		if got := r.Allowed(tc.agent, tc.path).Allowed; got != tc.want {
+			t.Errorf("Allowed(%q, %q) = %v, want %v", tc.agent, tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"/", "/", true},
+		{"*.jpg", "/a/b.jpg", true},
+		{"*.jpg", "/a/b.png", false},
+		{"/*.jpg$", "/a/b.jpg?x", false},
+		{"/a$b", "/a$b/c", true}, // "$" inside a pattern is literal
+		{"/a*b*c$", "/axxbyyc", true},
+		{"/a*b*c$", "/axxbyycz", false},
+		{"/a*bc$", "/abcbc", true},
+		{"/a**", "/a", true},
+		{"/ü", "/%C3%BC", true},
+		{"/%c3%bc", "/ü", true},
+	} {
+		if got := robotstxt.Match(tc.pattern, tc.path); got != tc.want {
+			t.Errorf("Match(%q, %q) = %v, want %v", tc.pattern, tc.path, got, tc.want)
+		}
+	}
+}
