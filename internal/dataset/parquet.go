@@ -18,7 +18,7 @@ const parquetBatch = 1024
 type parquetReader struct {
 	name string
 	f    *os.File
-	r    *parquet.Reader
+	r    *parquet.GenericReader[any]
 	cols map[string]int // field -> leaf column index, -1 if absent
 	buf  []parquet.Row
 	n, i int
@@ -71,7 +71,7 @@ func openParquet(name string) (reader *parquetReader, err error) {
 			cols[field] = leaf[names[i]]
 		}
 	}
-	return &parquetReader{name: name, f: f, r: parquet.NewReader(pf), cols: cols,
+	return &parquetReader{name: name, f: f, r: parquet.NewGenericReader[any](pf, schema), cols: cols,
 		buf: make([]parquet.Row, parquetBatch)}, nil
 }
 
@@ -145,14 +145,14 @@ func (p *parquetReader) NewWriter(dst string) (Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := parquet.NewWriter(f, p.r.Schema(), parquet.Compression(&snappy.Codec{}))
+	w := parquet.NewGenericWriter[any](f, p.r.Schema(), parquet.Compression(&snappy.Codec{}))
 	return &parquetWriter{name: dst, f: f, w: w}, nil
 }
 
 type parquetWriter struct {
 	name string
 	f    *os.File
-	w    *parquet.Writer
+	w    *parquet.GenericWriter[any]
 	buf  []parquet.Row
 }
 
