@@ -1,0 +1,342 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/askfirst/askfirst/internal/fetch"
+	"github.com/askfirst/askfirst/signals"
+)
+
+// Defaults of askfirst check.
+const (
+	checkConcurrency = 32
+	// maxCheckFile caps how much of a local file is read for embedded metadata.
+	maxCheckFile = signals.MaxTarget
+)
+
+// checkJSON is one line of `askfirst check --json` (DESIGN §6).
+type checkJSON struct {
+	Target   string                      `json:"target"`
+	Mode     signals.Mode                `json:"mode,omitempty"`
+	Verdicts map[signals.Use]verdictJSON `json:"verdicts,omitempty"`
+	Evidence []signals.Statement         `json:"evidence,omitempty"`
+	Warnings []string                    `json:"warnings,omitempty"`
+	Error    string                      `json:"error,omitempty"`
+}
+
+type verdictJSON struct {
+	Verdict   signals.Verdict  `json:"verdict"`
+	Decision  signals.Decision `json:"decision"`
+	DecidedBy []string         `json:"decided_by"`
+	Reason    string           `json:"reason"`
+	Conflict  bool             `json:"conflict,omitempty"`
+	Offer     *signals.Offer   `json:"offer,omitempty"`
+}
+
+// agentFor collects repeated --agent-for USE=TOKEN flags.
+type agentFor map[signals.Use]string
+
+func (a agentFor) String() string {
+	var parts []string
+	for u, t := range a {
+		parts = append(parts, string(u)+"="+t)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (a agentFor) Set(s string) error {
+	us, tok, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(tok) == "" {
+		return fmt.Errorf("want USE=TOKEN, got %q", s)
+	}
+	u, err := signals.ParseUse(strings.TrimSpace(us))
+	if err != nil {
+		return err
+	}
+	a[u] = strings.TrimSpace(tok)
+	return nil
+}
+
+// signalsFetcher adapts the fetch client to the interface signals declares.
+type signalsFetcher struct{ c *fetch.Client }
+
+// markedError keeps the fetch error and marks it with the signals
+// sentinel of the same case.
+type markedError struct{ err, mark error }
+
+func (e markedError) Error() string   { return e.err.Error() }
+func (e markedError) Unwrap() []error { return []error{e.err, e.mark} }
+
+func (f signalsFetcher) Fetch(ctx context.Context, req signals.FetchRequest) (*signals.FetchResponse, error) {
+	r, err := f.c.Do(ctx, fetch.Request{Method: req.Method, URL: req.URL, Limit: req.Limit, Truncate: req.Truncate, Site: req.Site})
+	if err != nil {
+		switch {
+		case errors.Is(err, fetch.ErrTooManyRedirects):
+			return nil, markedError{err, signals.ErrTooManyRedirects}
+		case errors.Is(err, fetch.ErrBlockedAddress):
+			return nil, markedError{err, signals.ErrRefused}
+		}
+		return nil, err
+	}
+	return &signals.FetchResponse{URL: r.URL, Chain: r.Chain, Status: r.Status, Header: r.Header, Body: r.Body, Truncated: r.Truncated, Fetched: r.Fetched}, nil
+}
+
+func runCheck(ctx context.Context, e *env, args []string) int {
+	fs := e.newFlagSet("check", "[--json] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--agent-for USE=TOKEN]... [--registry URL] TARGET...")
+	jsonOut := fs.Bool("json", false, "print one JSON object per target per line (JSON Lines)")
+	useFlag := fs.String("use", "", "uses to check, comma-separated: train-genai, train-ai, ai-input, search (default all)")
+	modeFlag := fs.String("mode", string(signals.EUTDM), "what unknown means: eu-tdm (include), consent (exclude training), research (reservations recorded, not blocking)")
+	agent := fs.String("agent", "askfirst", "robots.txt product token evaluated for every use")
+	perUse := agentFor{}
+	fs.Var(perUse, "agent-for", "product token for one use, USE=TOKEN (repeatable), e.g. train-genai=askfirst-train")
+	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses (env ASKFIRST_ALLOW_PRIVATE=1)")
+	registry := fs.String("registry", "", "askfirst registry URL to check declarations against (not supported yet)")
+	concurrency := fs.Int("concurrency", checkConcurrency, "targets checked at once")
+	perOrigin := fs.Int("per-origin", fetch.DefaultPerOrigin, "concurrent requests to one origin")
+	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "time limit of one request, redirects and body included")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	uses, err := signals.ParseUses(*useFlag)
+	if err != nil {
+		e.errorf("--use: %v", err)
+		return ExitUsage
+	}
+	mode, err := signals.ParseMode(*modeFlag)
+	if err != nil {
+		e.errorf("--mode: %v", err)
+		return ExitUsage
+	}
+	if fs.NArg() == 0 {
+		e.errorf("no target given")
+		e.hintf("askfirst check https://example.com/page.html photo.jpg")
+		return ExitUsage
+	}
+	if *concurrency < 1 || *perOrigin < 1 {
+		e.errorf("--concurrency and --per-origin must be at least 1")
+		return ExitUsage
+	}
+	if strings.TrimSpace(*agent) == "" {
+		e.errorf("--agent must not be empty")
+		return ExitUsage
+	}
+	if *registry != "" {
+		e.errorf("--registry %s: checking registry declarations is not implemented yet", *registry)
+		e.hintf("run without --registry to check the web signals and embedded metadata")
+		return ExitFailure
+	}
+	if r := e.getenv("ASKFIRST_REGISTRY"); r != "" {
+		e.warnf("ASKFIRST_REGISTRY is set but check does not query registries yet; only web signals and embedded metadata are checked")
+	}
+	if v := e.getenv("ASKFIRST_ALLOW_PRIVATE"); v == "1" || strings.EqualFold(v, "true") {
+		*allowPrivate = true
+	}
+	client, err := fetch.New(fetch.Config{
+		UserAgent:    "askfirst/" + version() + " (+https://github.com/askfirst/askfirst)",
+		AllowPrivate: *allowPrivate,
+		Timeout:      *timeout,
+		PerOrigin:    *perOrigin,
+	})
+	if err != nil {
+		e.errorf("%v", err)
+		return ExitFailure
+	}
+	defer client.Close()
+	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses}
+	return checkTargets(ctx, e, in, fs.Args(), signals.Options{Uses: uses, Mode: mode}, *jsonOut, *concurrency)
+}
+
+// checkTargets checks targets concurrently and prints the results in the
+// order given, each as soon as it and all before it are done.
+func checkTargets(ctx context.Context, e *env, in *signals.Inspector, targets []string, opts signals.Options, jsonOut bool, concurrency int) int {
+	results := make([]chan checkJSON, len(targets))
+	for i := range results {
+		results[i] = make(chan checkJSON, 1)
+	}
+	var g errgroup.Group
+	g.SetLimit(concurrency)
+	var done sync.WaitGroup
+	done.Add(1)
+	failed, excluded, hinted := false, false, false
+	go func() {
+		defer done.Done()
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		for _, ch := range results {
+			r := <-ch
+			if r.Error != "" {
+				failed = true
+				e.errorf("%s", r.Error)
+				if strings.Contains(r.Error, "--allow-private") && !hinted {
+					e.hintf("local and private addresses are refused unless --allow-private (or ASKFIRST_ALLOW_PRIVATE=1) is given")
+					hinted = true
+				}
+			}
+			for _, v := range r.Verdicts {
+				if v.Decision == signals.Exclude {
+					excluded = true
+				}
+			}
+			if jsonOut {
+				_ = enc.Encode(r)
+			} else {
+				printCheck(e, r, opts.Uses)
+			}
+		}
+	}()
+	for i, t := range targets {
+		g.Go(func() error {
+			results[i] <- checkOne(ctx, in, t, opts)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	done.Wait()
+	switch {
+	case failed:
+		return ExitFailure
+	case excluded:
+		return ExitDenied
+	}
+	return ExitOK
+}
+
+// isURL reports whether a target is to be fetched rather than read.
+func isURL(t string) bool {
+	u, err := url.Parse(t)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func checkOne(ctx context.Context, in *signals.Inspector, target string, opts signals.Options) checkJSON {
+	out := checkJSON{Target: target}
+	var stmts []signals.Statement
+	if isURL(target) {
+		st, err := in.URL(ctx, target)
+		if err != nil {
+			out.Error = err.Error()
+			return out
+		}
+		stmts = st
+	} else {
+		if strings.Contains(target, "://") {
+			out.Error = fmt.Sprintf("check %s: only http and https URLs and local files can be checked", target)
+			return out
+		}
+		data, truncated, err := readCapped(target, maxCheckFile)
+		if err != nil {
+			out.Error = fmt.Sprintf("check %s: %v", target, err)
+			return out
+		}
+		stmts = in.File(ctx, target, data)
+		if truncated {
+			stmts = append(stmts, signals.Statement{Mechanism: "file", Location: target, Value: "truncated",
+				Uses:     map[signals.Use]signals.Verdict{},
+				Warnings: []string{fmt.Sprintf("file larger than %d bytes; only the beginning was read", maxCheckFile)}})
+		}
+	}
+	r := signals.Evaluate(stmts, opts)
+	out.Mode = r.Mode
+	out.Evidence = r.Evidence
+	out.Warnings = r.Warnings
+	out.Verdicts = map[signals.Use]verdictJSON{}
+	for _, ur := range r.Uses {
+		v := verdictJSON{Verdict: ur.Verdict, Decision: ur.Decision, Reason: ur.Reason, Conflict: ur.Conflict, Offer: ur.Offer, DecidedBy: []string{}}
+		for _, i := range ur.DecidedBy {
+			m := r.Evidence[i].Mechanism
+			if len(v.DecidedBy) == 0 || v.DecidedBy[len(v.DecidedBy)-1] != m {
+				v.DecidedBy = append(v.DecidedBy, m)
+			}
+		}
+		out.Verdicts[ur.Use] = v
+	}
+	return out
+}
+
+// readCapped reads at most limit bytes of a file.
+func readCapped(path string, limit int64) ([]byte, bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, false, fmt.Errorf("is a directory")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(data)) > limit {
+		return data[:limit], true, nil
+	}
+	return data, false, nil
+}
+
+// printCheck prints one result for people: per use the verdict, the
+// decision and the one-line reason, then the evidence.
+func printCheck(e *env, r checkJSON, uses []signals.Use) {
+	w := e.stdout
+	if r.Error != "" {
+		return // reported on stderr
+	}
+	fmt.Fprintln(w, r.Target)
+	for _, u := range uses {
+		v := r.Verdicts[u]
+		fmt.Fprintf(w, "  %-12s %-8s %-8s %s\n", u, v.Verdict, v.Decision, v.Reason)
+		if v.Offer != nil {
+			fmt.Fprintf(w, "  %-12s offer: %s\n", "", offerText(v.Offer))
+		}
+	}
+	fmt.Fprintf(w, "  evidence (mode %s):\n", r.Mode)
+	for _, s := range r.Evidence {
+		effect := usesText(s.Uses, uses)
+		fmt.Fprintf(w, "    %s %s\n      at %s\n      %s\n", s.Mechanism, fmt.Sprintf("%q", s.Value), s.Location, effect)
+		for _, wn := range s.Warnings {
+			fmt.Fprintf(w, "      warning: %s\n", wn)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func usesText(m map[signals.Use]signals.Verdict, uses []signals.Use) string {
+	var parts []string
+	for _, u := range uses {
+		if v, ok := m[u]; ok {
+			parts = append(parts, string(u)+"="+string(v))
+		}
+	}
+	if len(parts) == 0 {
+		return "no effect on the uses checked"
+	}
+	return strings.Join(parts, " ")
+}
+
+func offerText(o *signals.Offer) string {
+	var parts []string
+	if o.Price != "" {
+		parts = append(parts, strings.TrimSpace(o.Price+" "+o.Currency))
+	}
+	if o.Per != "" {
+		parts = append(parts, "per "+o.Per)
+	}
+	if o.Terms != "" {
+		parts = append(parts, "terms "+o.Terms)
+	}
+	if o.Contact != "" {
+		parts = append(parts, "contact "+o.Contact)
+	}
+	if o.Server != "" {
+		parts = append(parts, "licence server "+o.Server)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,150 @@
+package signals
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/askfirst/askfirst/signals/robotstxt"
+)
+
+// robotsSite is one origin's robots.txt as the gate saw it.
+type robotsSite struct {
+	url    string
+	robots *robotstxt.Robots
+	note   string   // how it was obtained, for evidence
+	warn   []string // fetch and parse warnings
+	// refused is the Fetcher's policy refusal (ErrRefused), if any.
+	refused error
+}
+
+// gateResult is the fetch gate of one URL (digest §14.2 step 1).
+type gateResult struct {
+	site      *robotsSite
+	stmts     []Statement
+	deniedAll bool
+}
+
+// robotsFor fetches and parses the robots.txt of u's origin, memoized per
+// fetched copy. 4xx and too many redirects are "unavailable" (allow all),
+// 5xx, 429 and network failures "unreachable" (deny all), RFC 9309 §2.3.1.
+func (in *Inspector) robotsFor(ctx context.Context, u *url.URL) *robotsSite {
+	ru := originOf(u) + "/robots.txt"
+	resp, err := in.Fetcher.Fetch(ctx, FetchRequest{Method: http.MethodGet, URL: ru, Limit: MaxRobotsTxt, Truncate: true, Site: true})
+	if err != nil {
+		if errors.Is(err, ErrRefused) {
+			return &robotsSite{url: ru, robots: robotstxt.Unreachable(), note: "refused", refused: err}
+		}
+		if errors.Is(err, ErrTooManyRedirects) {
+			return &robotsSite{url: ru, robots: robotstxt.Unavailable(), note: "unavailable (too many redirects)", warn: []string{err.Error()}}
+		}
+		return &robotsSite{url: ru, robots: robotstxt.Unreachable(), note: "unreachable", warn: []string{err.Error()}}
+	}
+	return in.memoized(respKey("robots", resp), func() any {
+		st := robotstxt.FromStatus(resp.Status)
+		s := &robotsSite{url: ru}
+		switch st {
+		case robotstxt.StatusOK:
+			s.robots = robotstxt.Parse(resp.Body)
+			s.note = fmt.Sprintf("%d bytes", len(resp.Body))
+			if resp.Truncated {
+				s.warn = append(s.warn, fmt.Sprintf("larger than %d bytes; only the first %d were parsed (RFC 9309 §2.5)", MaxRobotsTxt, MaxRobotsTxt))
+			}
+			for _, w := range s.robots.Warnings() {
+				s.warn = append(s.warn, fmt.Sprintf("line %d: %s", w.Line, w.Message))
+			}
+		case robotstxt.StatusUnavailable:
+			s.robots = robotstxt.Unavailable()
+			s.note = fmt.Sprintf("unavailable (%d): no restrictions", resp.Status)
+		default:
+			s.robots = robotstxt.Unreachable()
+			s.note = fmt.Sprintf("unreachable (%d): complete disallow", resp.Status)
+		}
+		if resp.URL != ru {
+			s.note += ", served from " + resp.URL
+		}
+		return s
+	}).(*robotsSite)
+}
+
+// gate applies robots.txt to u for every use's token: a disallowed token,
+// or an unreachable file, denies the uses it serves (digest §14.3 rows 1-2).
+// An allowed token leaves evidence with no effect.
+func (in *Inspector) gate(ctx context.Context, u *url.URL) gateResult {
+	site := in.robotsFor(ctx, u)
+	path := robotstxt.PathOf(u)
+	order, byToken := in.tokens()
+	g := gateResult{site: site, deniedAll: true}
+	warned := false
+	for _, tok := range order {
+		uses := byToken[tok]
+		d := site.robots.Allowed(tok, path)
+		s := Statement{Mechanism: "robots.txt", Location: site.url, Uses: map[Use]Verdict{}}
+		if !warned {
+			s.Warnings = site.warn
+			warned = true
+		}
+		switch {
+		case d.Status == robotstxt.StatusUnreachable:
+			s.Value = site.note
+			s.Uses, s.Gate = effects(Deny, uses...), true
+		case d.Status == robotstxt.StatusUnavailable:
+			s.Value = site.note
+		case d.Rule != nil:
+			s.Value = fmt.Sprintf("%s (user-agent %s, for %s)", d.Rule, groupName(d.Group), tok)
+			s.Location = fmt.Sprintf("%s line %d", site.url, d.Rule.Line)
+		default:
+			s.Value = fmt.Sprintf("no rule matches %s (user-agent %s, for %s)", path, groupName(d.Group), tok)
+		}
+		if !d.Allowed && d.Status != robotstxt.StatusUnreachable {
+			s.Uses, s.Gate = effects(Deny, uses...), true
+		}
+		if d.Allowed {
+			g.deniedAll = false
+		}
+		g.stmts = append(g.stmts, s)
+	}
+	return g
+}
+
+func groupName(g string) string {
+	if g == "" {
+		return "none"
+	}
+	return g
+}
+
+// fromRobotsRecords maps the extension records of robots.txt for u: the
+// Content-Usage and Content-Signal records of each token's group, and the
+// global License records (RSL discovery).
+func (in *Inspector) fromRobotsRecords(ctx context.Context, u *url.URL, g gateResult) []Statement {
+	r := g.site.robots
+	if r.Status() != robotstxt.StatusOK {
+		return nil
+	}
+	path := robotstxt.PathOf(u)
+	order, byToken := in.tokens()
+	var out []Statement
+	for _, tok := range order {
+		uses := byToken[tok]
+		if lines := r.ContentUsage(tok, path); len(lines) > 0 {
+			out = append(out, robotsContentUsage(g.site.url, lines, uses)...)
+		}
+		if lines := r.ContentSignals(tok); len(lines) > 0 {
+			out = append(out, robotsContentSignal(g.site.url, lines, uses)...)
+		}
+	}
+	var licenses []string
+	for _, l := range r.Licenses() {
+		if ref, err := url.Parse(l.Value); err == nil {
+			base, _ := url.Parse(g.site.url)
+			licenses = append(licenses, base.ResolveReference(ref).String())
+		}
+	}
+	if len(licenses) > 0 {
+		out = append(out, in.fromRSLDocuments(ctx, u, licenses, g.site.url+" License")...)
+	}
+	return out
+}
