@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -192,21 +193,8 @@ func BenchmarkDecode(b *testing.B) {
 }
 
 func byteSize(n int) string {
-	switch {
-	case n >= 1<<20:
-		return strings.TrimSuffix(strings.TrimSuffix(itoa(n>>20), ""), "") + "MiB"
-	default:
-		return itoa(n>>10) + "KiB"
+	if n >= 1<<20 {
+		return strconv.Itoa(n>>20) + "MiB"
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var d []byte
-	for ; n > 0; n /= 10 {
-		d = append([]byte{byte('0' + n%10)}, d...)
-	}
-	return string(d)
+	return strconv.Itoa(n>>10) + "KiB"
 }

@@ -36,7 +36,7 @@ func Canonicalize(jsonText []byte) ([]byte, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("canonicalize JSON: %w", err)
 	}
-	if _, err := dec.Token(); err == nil {
+	if rest := bytes.TrimLeft(jsonText[dec.InputOffset():], " \t\r\n"); len(rest) != 0 {
 		return nil, errors.New("canonicalize JSON: data after the top-level value")
 	}
 	var buf bytes.Buffer

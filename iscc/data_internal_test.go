@@ -1,0 +1,96 @@
+package iscc
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+)
+
+// naiveChunks is a direct, unoptimised reading of specs/iscc.md §2.7 over
+// a whole buffer (fastcdc as iscc-core uses it).
+func naiveChunks(data []byte) [][]byte {
+	if len(data) == 0 {
+		return [][]byte{nil}
+	}
+	var chunks [][]byte
+	for len(data) > 0 {
+		s := len(data)
+		i := min(256, s)
+		var pattern uint32
+		cut := -1
+		for ; i < min(640, s); i++ {
+			pattern = pattern>>1 + cdcGear[data[i]]
+			if pattern&0x7ff == 0 {
+				cut = i + 1
+				break
+			}
+		}
+		if cut < 0 {
+			for ; i < min(8192, s); i++ {
+				pattern = pattern>>1 + cdcGear[data[i]]
+				if pattern&0x1ff == 0 {
+					cut = i + 1
+					break
+				}
+			}
+		}
+		if cut < 0 {
+			cut = i
+		}
+		chunks = append(chunks, data[:cut])
+		data = data[cut:]
+	}
+	return chunks
+}
+
+func naiveDataDigest(data []byte) []byte {
+	m := newMinHash()
+	for _, c := range naiveChunks(data) {
+		m.add([]uint32{xxh32(c)})
+	}
+	return m.digest256()
+}
+
+// TestDataHasherAgainstNaive compares the streaming, buffered chunker with
+// the naive one on random data with runs (which give long chunks) and
+// random write sizes.
+func TestDataHasherAgainstNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for trial := 0; trial < 20; trial++ {
+		n := r.IntN(600000)
+		data := make([]byte, n)
+		for i := range data {
+			if r.IntN(4) == 0 && i > 0 {
+				data[i] = data[i-1]
+			} else {
+				data[i] = byte(r.Uint32())
+			}
+		}
+		if trial%5 == 0 {
+			data = bytes.Repeat([]byte{0}, n) // no cut points at all
+		}
+		h, _ := NewDataHasher(256)
+		for p := data; len(p) > 0; {
+			k := min(1+r.IntN(70000), len(p))
+			h.Write(p[:k])
+			p = p[k:]
+		}
+		if got, want := h.digest(), naiveDataDigest(data); !bytes.Equal(got, want) {
+			t.Fatalf("trial %d (%d bytes): streaming digest %x, naive %x", trial, n, got, want)
+		}
+	}
+}
+
+// TestMinHashModulus checks the folded Mersenne reduction against math/big
+// style arithmetic on the edge values around the modulus.
+func TestMinHashModulus(t *testing.T) {
+	for _, x := range []uint64{0, 1, mersenne61 - 1, mersenne61, mersenne61 + 1, mersenne61 + 6, 1<<62 - 1, 1<<63 + 12345, ^uint64(0)} {
+		r := x&mersenne61 + x>>61
+		if r >= mersenne61 {
+			r -= mersenne61
+		}
+		if want := x % mersenne61; r != want {
+			t.Errorf("fold(%#x) = %#x, want %#x", x, r, want)
+		}
+	}
+}
