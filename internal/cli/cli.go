@@ -45,6 +45,7 @@ func commands() []command {
 	cmds := []command{
 		{"help", "show help for askfirst or one of its commands", runHelp},
 		{"version", "print the askfirst version", runVersion},
+		{"id", "compute the ISCC content codes (and PDQ) of files", runID},
 		{"check", "check URLs and files against every AI-use signal, per use", runCheck},
 		// One line per subcommand, each implemented in its own file.
 	}
