@@ -141,7 +141,7 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 			incomplete = append(incomplete, i)
 		}
 	}
-	ur.Offer = firstOffer(stmts, u, lic, deny, allow)
+	ur.Offer = firstOffer(stmts, lic, deny)
 	switch {
 	case len(held) > 0:
 		ur.Verdict, ur.DecidedBy = Allow, held
@@ -168,9 +168,10 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 	return ur
 }
 
-// firstOffer returns the first offer attached to a statement about u,
-// licence statements first.
-func firstOffer(stmts []Statement, u Use, groups ...[]int) *Offer {
+// firstOffer returns the first offer attached to a statement that
+// requires a licence for the use, else to one that denies it (an offer on
+// a statement that grants the use is about other uses).
+func firstOffer(stmts []Statement, groups ...[]int) *Offer {
 	for _, g := range groups {
 		for _, i := range g {
 			if stmts[i].Offer != nil {

@@ -2,58 +2,35 @@ package signals
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/askfirst/askfirst/signals/contentsignal"
 	"github.com/askfirst/askfirst/signals/robotstxt"
 )
 
-// contentSignalEffects maps one Content-Signal record (Cloudflare Content
-// Signals Policy, digest §8): "search=yes, ai-train=no". Keys and values
-// are compared case-insensitively; values other than yes/no and unknown
-// keys state nothing (with a warning); ai-train covers all training, so
-// it denies and grants both G and T (§14.3).
+// contentSignalEffects maps one Content-Signal value (Cloudflare Content
+// Signals Policy, digest §8, parsed by package contentsignal): ai-train
+// covers all training, so it denies and grants both G and T; ai-input
+// speaks to I and search to S (§14.3).
 func contentSignalEffects(value string) (map[Use]Verdict, []string) {
+	sig := contentsignal.Parse(value)
 	m := map[Use]Verdict{}
-	var warn []string
-	for _, part := range strings.Split(value, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(part, "=")
-		k, v = strings.ToLower(strings.TrimSpace(k)), strings.ToLower(strings.TrimSpace(v))
-		if !ok {
-			warn = append(warn, fmt.Sprintf("%q: not key=value; ignored", part))
-			continue
-		}
-		var verdict Verdict
-		switch v {
-		case "yes":
-			verdict = Allow
-		case "no":
-			verdict = Deny
-		default:
-			warn = append(warn, fmt.Sprintf("%s=%s: value is not yes or no; unknown", k, v))
-			continue
-		}
-		var uses []Use
-		switch k {
-		case "ai-train":
-			uses = []Use{TrainGenAI, TrainAI}
-		case "ai-input":
-			uses = []Use{AIInput}
-		case "search":
-			uses = []Use{Search}
-		case "use":
-			continue // Cloudflare's informal use=reference: not formalised, ignored (§8)
-		default:
-			warn = append(warn, fmt.Sprintf("%s: unknown key, ignored", k))
-			continue
-		}
+	set := func(v contentsignal.Value, uses ...Use) {
 		for _, u := range uses {
-			if m[u] != Deny {
-				m[u] = verdict
+			switch v {
+			case contentsignal.No:
+				m[u] = Deny
+			case contentsignal.Yes:
+				m[u] = Allow
 			}
+		}
+	}
+	set(sig.AITrain, TrainGenAI, TrainAI)
+	set(sig.AIInput, AIInput)
+	set(sig.Search, Search)
+	warn := sig.Warnings
+	for _, p := range sig.Other {
+		if p.Key != "use" { // Cloudflare's informal use=reference is not formalised (§8)
+			warn = append(warn, fmt.Sprintf("%s: unknown key, ignored", p.Key))
 		}
 	}
 	return m, warn

@@ -20,6 +20,10 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 	if v := resp.Header.Values("Content-Usage"); len(v) > 0 {
 		out = append(out, contentUsageHeader(loc+" header Content-Usage", v, in.uses())...)
 	}
+	if v := resp.Header.Values("Content-Signal"); len(v) > 0 {
+		m, w := contentSignalEffects(strings.Join(v, ", "))
+		out = append(out, Statement{Mechanism: "content-signal", Location: loc + " header Content-Signal", Value: strings.Join(v, ", "), Uses: restrict(m, in.uses()), Warnings: w})
+	}
 	image := isImage(resp.Header, resp.Body)
 	out = append(out, noaiHeader(loc, resp.Header.Values("X-Robots-Tag"), image, in.uses(), in.tokenUses)...)
 

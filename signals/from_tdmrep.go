@@ -33,15 +33,19 @@ func (t *tdmrepState) apply(loc, reservation, policy string, present bool) {
 	if !present {
 		return
 	}
+	reservation, policy = strings.TrimSpace(reservation), strings.TrimSpace(policy)
 	s := Statement{Mechanism: "tdmrep", Location: loc, Value: "tdm-reservation: " + reservation, Uses: map[Use]Verdict{}}
 	if policy != "" {
 		s.Value += ", tdm-policy: " + policy
 	}
-	switch strings.TrimSpace(reservation) {
+	switch reservation {
 	case "1":
-		t.reserved, t.policy = true, strings.TrimSpace(policy)
+		t.reserved = true
+		if policy != "" { // an absent tdm-policy keeps the current one
+			t.policy = policy
+		}
 	case "0":
-		t.reserved, t.policy = false, ""
+		t.reserved = false
 		if policy != "" {
 			s.Warnings = append(s.Warnings, "tdm-policy with tdm-reservation 0 is not processed")
 		}
@@ -51,7 +55,7 @@ func (t *tdmrepState) apply(loc, reservation, policy string, present bool) {
 		return
 	}
 	if t.current != nil {
-		t.current.Warnings = append(t.current.Warnings, "superseded by "+loc)
+		t.current.Value += " (superseded by " + loc + ")"
 		t.history = append(t.history, *t.current)
 	}
 	t.set = true
@@ -96,6 +100,9 @@ func (t *tdmrepState) statements(uses []Use) []Statement {
 		case t.reserved && t.policy != "":
 			s.Uses = restrict(effects(License, TrainGenAI, TrainAI, AIInput), uses)
 			s.Offer = &Offer{Terms: t.policy}
+			if !strings.Contains(s.Value, "tdm-policy") {
+				s.Value += " (tdm-policy " + t.policy + " kept from an earlier source)"
+			}
 		case t.reserved:
 			s.Uses = restrict(effects(Deny, TrainGenAI, TrainAI, AIInput), uses)
 		default:
