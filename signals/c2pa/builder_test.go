@@ -156,6 +156,8 @@ type manifestSpec struct {
 	signer             string // "" for unsigned
 	x5chainUnprotected bool
 	binding            string // "data" (default), "bmff", "none"
+	update             bool   // an update manifest (c2um)
+	sigPad             int    // zero bytes after the COSE structure
 }
 
 // buildStore builds a store whose active manifest is the last spec. The
@@ -240,9 +242,14 @@ func buildStore(specs []manifestSpec, exStart, exLen int64, h []byte) []byte {
 			protBytes := mustCBOR(prot)
 			tbs := mustCBOR([]any{"Signature1", protBytes, []byte{}, claimBytes})
 			cose := mustCBOR(cbor.Tag{Number: 18, Content: []any{protBytes, unprot, nil, s.sign(tbs)}})
+			cose = append(cose, make([]byte, sp.sigPad)...)
 			children = append(children, superbox(c2pa.TypeSignature, "c2pa.signature", box("cbor", cose)))
 		}
-		manifests = append(manifests, superbox(c2pa.TypeManifest, sp.label, children...))
+		typ := c2pa.TypeManifest
+		if sp.update {
+			typ = c2pa.TypeUpdateManifest
+		}
+		manifests = append(manifests, superbox(typ, sp.label, children...))
 	}
 	return superbox(c2pa.TypeManifestStore, "c2pa", manifests...)
 }

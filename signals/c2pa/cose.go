@@ -1,6 +1,7 @@
 package c2pa
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -9,6 +10,8 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"math/big"
@@ -60,8 +63,14 @@ func verifyCOSE(sig, claim []byte) (alg string, leaf *x509.Certificate, err erro
 		body = tag.Content
 	}
 	var s coseSign1
-	if err := decMode.Unmarshal(body, &s); err != nil {
+	rest, err := decMode.UnmarshalFirst(body, &s)
+	if err != nil {
 		return "", nil, fmt.Errorf("COSE_Sign1: %v: %w", err, ErrMalformed)
+	}
+	// Early writers padded the signature box with zeros after the COSE
+	// structure; those bytes are outside every signature and hash.
+	if len(bytes.Trim(rest, "\x00")) != 0 {
+		return "", nil, fmt.Errorf("COSE_Sign1: %d bytes after the structure: %w", len(rest), ErrMalformed)
 	}
 	var prot map[any]cbor.RawMessage
 	if len(s.Protected) > 0 {
@@ -89,6 +98,14 @@ func verifyCOSE(sig, claim []byte) (alg string, leaf *x509.Certificate, err erro
 	if err != nil {
 		return alg, nil, fmt.Errorf("x5chain leaf certificate: %v: %w", err, ErrMalformed)
 	}
+	pub := leaf.PublicKey
+	if pub == nil {
+		// crypto/x509 leaves keys of type id-RSASSA-PSS (RFC 4055), which
+		// C2PA signers use for PS256, unparsed.
+		if pub, err = pssPublicKey(leaf.RawSubjectPublicKeyInfo); err != nil {
+			return alg, leaf, fmt.Errorf("x5chain leaf certificate key: %v: %w", err, ErrMalformed)
+		}
+	}
 	payload := claim
 	if s.Payload != nil {
 		// C2PA detaches the payload; an attached one must be the claim.
@@ -100,10 +117,30 @@ func verifyCOSE(sig, claim []byte) (alg string, leaf *x509.Certificate, err erro
 	if err != nil {
 		return alg, leaf, fmt.Errorf("COSE Sig_structure: %v: %w", err, ErrMalformed)
 	}
-	if err := verifySignature(alg, leaf.PublicKey, tbs, s.Signature); err != nil {
+	if err := verifySignature(alg, pub, tbs, s.Signature); err != nil {
 		return alg, leaf, err
 	}
 	return alg, leaf, nil
+}
+
+// oidRSASSAPSS is id-RSASSA-PSS (RFC 4055 §3.1).
+var oidRSASSAPSS = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+
+// pssPublicKey reads an RSA public key whose SubjectPublicKeyInfo names the
+// id-RSASSA-PSS algorithm; the key itself is a PKCS #1 RSAPublicKey.
+func pssPublicKey(spki []byte) (*rsa.PublicKey, error) {
+	var info struct {
+		Algorithm pkix.AlgorithmIdentifier
+		PublicKey asn1.BitString
+	}
+	rest, err := asn1.Unmarshal(spki, &info)
+	if err != nil || len(rest) != 0 {
+		return nil, fmt.Errorf("subject public key info: %v", err)
+	}
+	if !info.Algorithm.Algorithm.Equal(oidRSASSAPSS) {
+		return nil, fmt.Errorf("public key algorithm %v not supported", info.Algorithm.Algorithm)
+	}
+	return x509.ParsePKCS1PublicKey(info.PublicKey.RightAlign())
 }
 
 // x5chain returns the certificate chain from the protected header or,

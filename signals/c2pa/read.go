@@ -320,7 +320,11 @@ func (v *validator) manifestPath(uri string) []string {
 	if !ok {
 		return nil
 	}
-	if rest, ok := strings.CutPrefix(s, "/"); ok {
+	// Absolute: "/c2pa/<manifest>/…"; early writers left out the first "/".
+	if rest, ok := strings.CutPrefix(s, "/"); ok || strings.HasPrefix(s, "c2pa/") {
+		if !ok {
+			rest = s
+		}
 		parts := strings.Split(rest, "/")
 		if len(parts) < 3 || parts[0] != "c2pa" || parts[1] != v.manifest.Label() {
 			return nil
@@ -369,6 +373,13 @@ type dataHash struct {
 // checkBinding verifies the hard binding among the covered assertions.
 func (v *validator) checkBinding(labels []string, claimAlg string) {
 	r := v.r
+	if len(labels) == 0 && v.manifest.Desc.Type == TypeUpdateManifest {
+		// An update manifest has no hard binding of its own: it is bound
+		// through the manifest it updates, which this reader does not follow.
+		r.Binding = BindingUnchecked
+		r.Warnings = append(r.Warnings, "update manifest: bound through its parent manifest, not verified by this reader")
+		return
+	}
 	if len(labels) == 0 {
 		r.Binding = BindingMissing
 		r.problem("claim.hardBindings.missing", "the claim references no hard binding assertion")

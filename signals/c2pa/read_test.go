@@ -131,6 +131,14 @@ func TestReadVariants(t *testing.T) {
 			{label: label, signer: "EdDSA",
 				assertions: [][2]any{{"cawg.training-mining", map[string]any{"entries": map[string]any{"cawg.ai_training": map[string]any{"use": "notAllowed"}}}}}},
 		}, want{c2pa.StatusSignatureValid, c2pa.BindingVerified, true, "cawg.ai_training=notAllowed", true}},
+		{"update manifest without binding", embedPNG(), []manifestSpec{
+			{label: "urn:c2pa:00000000-0000-4000-8000-000000000000", signer: "ES256"},
+			{label: label, signer: "ES256", update: true, binding: "none", assertions: [][2]any{{"cawg.training-mining", map[string]any{"entries": map[string]any{"cawg.ai_training": map[string]any{"use": "allowed"}}}}}},
+		}, want{c2pa.StatusSignatureValid, c2pa.BindingUnchecked, true, "cawg.ai_training=allowed", false}},
+		{"zero padding after the signature", embedJPEG(60000), []manifestSpec{{
+			label: label, signer: "PS256", sigPad: 100, assertions: [][2]any{{"cawg.training-mining", cawg}},
+		}}, want{c2pa.StatusSignatureValid, c2pa.BindingVerified, true,
+			"cawg.ai_generative_training=notAllowed,cawg.ai_inference=constrained,cawg.ai_training=allowed,cawg.data_mining=allowed", true}},
 		{"no training-mining", embedPNG(), []manifestSpec{{label: label, signer: "ES256",
 			assertions: [][2]any{{"c2pa.actions.v2", map[string]any{"actions": []any{map[string]any{"action": "c2pa.created"}}}}}}},
 			want{c2pa.StatusSignatureValid, c2pa.BindingVerified, false, "", true}},
