@@ -2,84 +2,68 @@ package signals
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
+	"github.com/askfirst/askfirst/signals/aipref"
 	"github.com/askfirst/askfirst/signals/robotstxt"
 )
 
-// contentUsageEffects maps AIPREF usage preferences (label → "y"/"n", a
-// parsed Structured Fields dictionary, draft-ietf-aipref-vocab-07) to uses
-// by the digest §14.3 table: deny broadly (train-ai=n denies G and T),
-// grant narrowly (train-ai=y grants G only); legacy labels of earlier
-// drafts (§6.2) keep the meaning of their draft, with a warning.
-func contentUsageEffects(prefs map[string]string) (map[Use]Verdict, []string) {
+// categoryUses maps the categories of an AIPREF label (package aipref,
+// digest §6.2) to uses: a reservation applies to all of them (deny broadly).
+var categoryUses = map[aipref.Category][]Use{
+	aipref.CatTrainGenAI: {TrainGenAI},
+	aipref.CatTrainAI:    {TrainGenAI, TrainAI},
+	aipref.CatSearch:     {Search},
+	aipref.CatAIUse:      {AIInput},
+	aipref.CatAIOutput:   {Search, AIInput},
+	aipref.CatAll:        {TrainGenAI, TrainAI, AIInput, Search},
+}
+
+// grantUses is what a y grants, narrowly (digest §14.1.4): vocab-07
+// train-ai covers generative training only, so it grants G and not T.
+var grantUses = map[string][]Use{
+	"train-ai":    {TrainGenAI},
+	"train-genai": {TrainGenAI},
+	"genai":       {TrainGenAI},
+	"search":      {Search},
+}
+
+// contentUsageEffects maps parsed AIPREF usage preferences to uses by the
+// digest §14.3 table: train-ai=n denies G and T, train-ai=y grants G only;
+// legacy labels of earlier drafts keep the meaning of their draft, with a
+// warning; unknown labels and values state nothing.
+func contentUsageEffects(p aipref.Preferences) (map[Use]Verdict, []string) {
 	m := map[Use]Verdict{}
 	var warn []string
-	set := func(v Verdict, uses ...Use) {
-		for _, u := range uses {
-			if m[u] != Deny { // within one statement, the most restrictive
-				m[u] = v
-			}
-		}
-	}
-	labels := make([]string, 0, len(prefs))
-	for l := range prefs {
-		labels = append(labels, l)
-	}
-	sort.Strings(labels)
-	for _, label := range labels {
-		val := prefs[label]
-		if val != "y" && val != "n" {
-			warn = append(warn, fmt.Sprintf("%s=%s: value is not the token y or n; unknown", label, val))
+	for _, e := range p.Entries {
+		lbl, known := aipref.LookupLabel(e.Label)
+		if !known {
+			warn = append(warn, fmt.Sprintf("%s: unknown label, ignored", e.Label))
 			continue
 		}
-		deny := val == "n"
-		legacy := func() {
-			warn = append(warn, fmt.Sprintf("%s=%s: legacy label of an earlier AIPREF draft, honoured with its meaning then", label, val))
+		if e.Value == aipref.Unknown {
+			warn = append(warn, fmt.Sprintf("%s=%s: value is not the token y or n; unknown", e.Label, e.Raw))
+			continue
 		}
-		switch label {
-		case "train-ai":
-			if deny {
-				set(Deny, TrainGenAI, TrainAI)
-			} else {
-				set(Allow, TrainGenAI)
+		if !lbl.Current {
+			warn = append(warn, fmt.Sprintf("%s=%s: legacy label of AIPREF %s, honoured with its meaning there", e.Label, e.Raw, lbl.Draft))
+		}
+		if e.Value == aipref.Disallowed {
+			for _, c := range lbl.Covers {
+				for _, u := range categoryUses[c] {
+					m[u] = Deny
+				}
 			}
-		case "search":
-			if deny {
-				set(Deny, Search)
-			} else {
-				set(Allow, Search)
+			continue
+		}
+		g, ok := grantUses[e.Label]
+		if !ok {
+			warn = append(warn, fmt.Sprintf("%s=y: grants nothing narrow enough to act on", e.Label))
+		}
+		for _, u := range g {
+			if m[u] != Deny { // within one statement, the most restrictive
+				m[u] = Allow
 			}
-		case "train-genai", "genai":
-			legacy()
-			if deny {
-				set(Deny, TrainGenAI)
-			} else {
-				set(Allow, TrainGenAI)
-			}
-		case "ai":
-			legacy()
-			if deny {
-				set(Deny, TrainGenAI, TrainAI)
-			}
-		case "ai-use", "inference":
-			legacy()
-			if deny {
-				set(Deny, AIInput)
-			}
-		case "ai-output":
-			legacy()
-			if deny {
-				set(Deny, Search, AIInput)
-			}
-		case "bots", "all", "tdm":
-			legacy()
-			if deny {
-				set(Deny, AllUses()...)
-			}
-		default:
-			warn = append(warn, fmt.Sprintf("%s: unknown label, ignored", label))
 		}
 	}
 	return m, warn
@@ -90,7 +74,7 @@ func contentUsageEffects(prefs map[string]string) (map[Use]Verdict, []string) {
 // one dictionary before parsing, so a repeated key keeps its last value.
 func contentUsageHeader(loc string, values []string, uses []Use) []Statement {
 	raw := strings.Join(values, ", ")
-	prefs, err := parseUsagePrefs(raw)
+	prefs, err := aipref.Parse(raw)
 	s := Statement{Mechanism: "content-usage", Location: loc, Value: raw, Uses: map[Use]Verdict{}}
 	if err != nil {
 		s.Warnings = append(s.Warnings, err.Error()+"; every use unknown")
@@ -112,7 +96,7 @@ func robotsContentUsage(robotsURL string, lines []robotstxt.Line, uses []Use) []
 		if l.Path != "" {
 			s.Value = l.Path + " " + l.Value
 		}
-		prefs, err := parseUsagePrefs(l.Value)
+		prefs, err := aipref.Parse(l.Value)
 		if err != nil {
 			s.Warnings = append(s.Warnings, err.Error()+"; every use unknown")
 		} else {
