@@ -25,7 +25,7 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 		out = append(out, Statement{Mechanism: "content-signal", Location: loc + " header Content-Signal", Value: strings.Join(v, ", "), Uses: restrict(m, in.uses()), Warnings: w})
 	}
 	image := isImage(resp.Header, resp.Body)
-	out = append(out, noaiHeader(loc, resp.Header.Values("X-Robots-Tag"), image, in.uses(), in.tokenUses)...)
+	out = append(out, in.noaiHeader(loc, resp.Header.Values("X-Robots-Tag"), image)...)
 
 	tdm := tdmrepState{}
 	in.tdmrepFile(ctx, u, &tdm)
@@ -43,7 +43,7 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 	var inline [][]byte
 	if isHTML(resp.Header, resp.Body) {
 		h := parseHead(resp.Body)
-		out = append(out, noaiMeta(loc, h.Metas, in.uses(), in.tokenUses)...)
+		out = append(out, in.noaiMeta(loc, h.Metas)...)
 		tdm.meta(loc, h.Metas)
 		for _, l := range h.Links {
 			if hasRel(l.Rel, "license") && l.Href != "" && isRSLType(l.Type) {
@@ -83,17 +83,6 @@ func isImage(h http.Header, body []byte) bool {
 		return true
 	}
 	return strings.HasPrefix(http.DetectContentType(body), "image/")
-}
-
-// tokenUses returns the uses whose product token is tok (case-insensitive).
-func (in *Inspector) tokenUses(tok string) []Use {
-	var out []Use
-	for _, u := range in.uses() {
-		if strings.EqualFold(in.token(u), tok) {
-			out = append(out, u)
-		}
-	}
-	return out
 }
 
 // fromSiteFiles maps the per-origin files other than robots.txt and
