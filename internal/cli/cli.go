@@ -47,6 +47,7 @@ func commands() []command {
 		{"version", "print the askfirst version", runVersion},
 		{"id", "compute the ISCC content codes (and PDQ) of files", runID},
 		{"check", "check URLs and files against every AI-use signal, per use", runCheck},
+		{"audit", "audit a training dataset: cleared dataset, evidence, licensing bill", runAudit},
 		// One line per subcommand, each implemented in its own file.
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

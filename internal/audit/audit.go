@@ -1,0 +1,551 @@
+// Package audit turns a training dataset into a cleared dataset, an evidence
+// file and a licensing bill (DESIGN §6, `askfirst audit`).
+//
+// For every item of every input (internal/dataset) it gathers the web
+// signals of the item's URL and the metadata embedded in its bytes
+// (signals.Inspector), the content codes of bytes at hand
+// (internal/identify) and what the registry declares about them (Registry),
+// and decides each requested use exactly as `askfirst check` would
+// (signals.Evaluate). Decisions go to a journal (journal.go) from which
+// every output is derived, so a run can be resumed after a crash and the
+// journals of --shard runs merged.
+package audit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/askfirst/askfirst/internal/dataset"
+	"github.com/askfirst/askfirst/internal/identify"
+	"github.com/askfirst/askfirst/signals"
+)
+
+// FetchMode says how much of an item's URL is fetched.
+type FetchMode string
+
+// The fetch modes.
+const (
+	// FetchNone reads only the site-wide files of each origin (robots.txt,
+	// tdmrep.json, ai.txt), once per origin.
+	FetchNone FetchMode = "none"
+	// FetchHead also reads the item's response headers.
+	FetchHead FetchMode = "head"
+	// FetchFull also downloads the item: headers, HTML meta, embedded
+	// metadata and content codes.
+	FetchFull FetchMode = "full"
+)
+
+// ParseFetchMode parses a --fetch value.
+func ParseFetchMode(s string) (FetchMode, error) {
+	switch m := FetchMode(s); m {
+	case FetchNone, FetchHead, FetchFull:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown fetch mode %q (want none, head or full)", s)
+}
+
+// Checker gathers the statements about an item's URL; signals.Inspector
+// wrapped by NewURLChecker is the implementation.
+type Checker interface {
+	CheckURL(ctx context.Context, rawURL string, mode FetchMode) ([]signals.Statement, error)
+	CheckFile(ctx context.Context, name string, data []byte) []signals.Statement
+}
+
+// Registry looks items up in an askfirst registry in batches.
+type Registry interface {
+	// Match returns, for each query, the statements the registry holds
+	// about it (declarations of matching works, URLs and domains).
+	// len(result) == len(queries).
+	Match(ctx context.Context, queries []Query) ([][]signals.Statement, error)
+}
+
+// Query is what the registry is asked about one item.
+type Query struct {
+	URL      string          `json:"url,omitempty"`
+	ISCC     string          `json:"iscc,omitempty"`
+	Units    *identify.Units `json:"units,omitempty"`
+	Datahash string          `json:"datahash,omitempty"`
+	PDQ      string          `json:"pdq,omitempty"`
+}
+
+// Options configure a Run. Inputs and Out are required.
+type Options struct {
+	Inputs      []string
+	Out         string
+	Uses        []signals.Use // nil: train-genai and train-ai
+	Mode        signals.Mode  // "": eu-tdm
+	Agent       string
+	AgentFor    map[signals.Use]string
+	Fetch       FetchMode // "": none
+	Concurrency int       // 0: 64
+	Shard       int       // 1-based; 0 with Shards 0 means the whole input
+	Shards      int
+	Resume      bool
+
+	Checker     Checker  // required when items have URLs
+	Registry    Registry // optional
+	RegistryURL string
+	Identify    identify.Options
+	// Progress, if set, is called with items done and items known so far
+	// (total -1 while unknown); from one goroutine at a time.
+	Progress func(done, total int64)
+	// MaxContent caps the bytes of one item read for codes and metadata.
+	MaxContent int64
+}
+
+// DefaultUses are the uses an audit decides when --use is not given: a
+// training dataset is audited for training.
+var DefaultUses = []signals.Use{signals.TrainGenAI, signals.TrainAI}
+
+// Verdict is the per-use outcome in records and excluded.jsonl, the same
+// shape as `askfirst check --json`.
+type Verdict struct {
+	Verdict   signals.Verdict  `json:"verdict"`
+	Decision  signals.Decision `json:"decision"`
+	DecidedBy []string         `json:"decided_by,omitempty"`
+	Reason    string           `json:"reason,omitempty"`
+	Conflict  bool             `json:"conflict,omitempty"`
+	Offer     *signals.Offer   `json:"offer,omitempty"`
+}
+
+// Record is one decided item, as the journal keeps it.
+type Record struct {
+	Input    string              `json:"input"`
+	Seq      int64               `json:"seq"`
+	Key      string              `json:"key"`
+	URL      string              `json:"url,omitempty"`
+	Domain   string              `json:"domain,omitempty"`
+	ISCC     string              `json:"iscc,omitempty"`
+	Bytes    int64               `json:"bytes,omitempty"`
+	Verdicts map[string]*Verdict `json:"verdicts"`
+	Excluded bool                `json:"excluded"`
+	Reasons  []string            `json:"reasons,omitempty"`
+	// Failed says why the item could not be fully checked; such an item is
+	// never kept.
+	Failed   string              `json:"failed,omitempty"`
+	Evidence []signals.Statement `json:"evidence,omitempty"`
+}
+
+// Summary is what Run and Merge report.
+type Summary struct {
+	Items    int64 `json:"items"`
+	Kept     int64 `json:"kept"`
+	Excluded int64 `json:"excluded"`
+	Failed   int64 `json:"failed"`
+}
+
+const (
+	defaultConcurrency = 64
+	defaultMaxContent  = 64 << 20
+	registryBatch      = 1000
+)
+
+func (o *Options) normalize() error {
+	if len(o.Inputs) == 0 {
+		return errors.New("no inputs")
+	}
+	if o.Out == "" {
+		return errors.New("no output folder")
+	}
+	if o.Uses == nil {
+		o.Uses = DefaultUses
+	}
+	if o.Mode == "" {
+		o.Mode = signals.EUTDM
+	}
+	if o.Fetch == "" {
+		o.Fetch = FetchNone
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = defaultConcurrency
+	}
+	if o.Shards == 0 {
+		o.Shard, o.Shards = 1, 1
+	}
+	if o.Shard < 1 || o.Shard > o.Shards {
+		return fmt.Errorf("shard %d/%d: want 1 <= I <= N", o.Shard, o.Shards)
+	}
+	if o.MaxContent <= 0 {
+		o.MaxContent = defaultMaxContent
+	}
+	return nil
+}
+
+func (o *Options) header() *Header {
+	h := &Header{Version: 1, Inputs: o.Inputs, Mode: string(o.Mode), Agent: o.Agent,
+		Registry: o.RegistryURL, Fetch: string(o.Fetch), Shard: o.Shard, Shards: o.Shards,
+		Started: time.Now().UTC().Format(time.RFC3339)}
+	for _, u := range o.Uses {
+		h.Uses = append(h.Uses, string(u))
+	}
+	for u, t := range o.AgentFor {
+		h.AgentFor = append(h.AgentFor, string(u)+"="+t)
+	}
+	slices.Sort(h.AgentFor)
+	return h
+}
+
+// Run audits the inputs into o.Out and returns the totals. With o.Resume
+// it continues the journal of an earlier run with the same settings.
+func Run(ctx context.Context, o Options) (*Summary, error) {
+	if err := o.normalize(); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, err
+	}
+	hdr := o.header()
+	hpath := filepath.Join(o.Out, headerName)
+	jpath := filepath.Join(o.Out, journalName)
+	done := map[string]*bitset{}
+	if old, err := readHeader(hpath); err == nil {
+		if !o.Resume {
+			return nil, fmt.Errorf("audit: %s holds an earlier audit; use --resume to continue it or choose another --out", o.Out)
+		}
+		if err := old.sameSettings(hdr); err != nil || old.Shard != hdr.Shard || old.Shards != hdr.Shards {
+			return nil, fmt.Errorf("audit: cannot resume %s with other settings (%v)", o.Out, err)
+		}
+		hdr = old
+		err := scanJournal(jpath, func(_ int64, r *Record) error {
+			b := done[r.Input]
+			if b == nil {
+				b = &bitset{}
+				done[r.Input] = b
+			}
+			b.set(r.Seq)
+			return nil
+		})
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	} else {
+		if o.Resume {
+			return nil, fmt.Errorf("audit: nothing to resume in %s", o.Out)
+		}
+		b, _ := jsonIndent(hdr)
+		if err := writeFileSync(hpath, b); err != nil {
+			return nil, err
+		}
+	}
+	jw, err := openJournal(jpath)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.decide(ctx, done, jw); err != nil {
+		jw.close()
+		return nil, err
+	}
+	if err := jw.close(); err != nil {
+		return nil, fmt.Errorf("audit: write journal: %w", err)
+	}
+	return finish(ctx, o.Out, []string{o.Out}, hdr)
+}
+
+// work is an item on its way through the pipeline.
+type work struct {
+	it      *dataset.Item
+	rec     *Record
+	stmts   []signals.Statement
+	query   Query
+	skipped bool
+}
+
+// decide runs every pending item of every input through the pipeline:
+// one reader goroutine, o.Concurrency workers, a registry batcher, and the
+// journal writer, which is the only goroutine touching jw.
+func (o *Options) decide(ctx context.Context, done map[string]*bitset, jw *journalWriter) error {
+	g, ctx := errgroup.WithContext(ctx)
+	items := make(chan *work, o.Concurrency*4)
+	checked := make(chan *work, o.Concurrency*4)
+	decided := make(chan *work, registryBatch*2)
+	var total, doneN int64
+	var mu sync.Mutex
+
+	g.Go(func() error {
+		defer close(items)
+		for _, input := range o.Inputs {
+			if err := o.readInput(ctx, input, done[input], items, &mu, &total); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	for range o.Concurrency {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			for w := range items {
+				o.check(ctx, w)
+				select {
+				case checked <- w:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error { wg.Wait(); close(checked); return nil })
+	g.Go(func() error {
+		defer close(decided)
+		batch := make([]*work, 0, registryBatch)
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			o.match(ctx, batch)
+			for _, w := range batch {
+				o.evaluate(w)
+				select {
+				case decided <- w:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			batch = batch[:0]
+			return nil
+		}
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case w, ok := <-checked:
+				if !ok {
+					return flush()
+				}
+				batch = append(batch, w)
+				if len(batch) == cap(batch) {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			case <-tick.C:
+				if err := flush(); err != nil {
+					return err
+				}
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	})
+	g.Go(func() error {
+		last := time.Time{}
+		for w := range decided {
+			if err := jw.append(w.rec); err != nil {
+				return fmt.Errorf("write journal: %w", err)
+			}
+			doneN++
+			if o.Progress != nil && time.Since(last) > 100*time.Millisecond {
+				mu.Lock()
+				t := total
+				mu.Unlock()
+				o.Progress(doneN, t)
+				last = time.Now()
+			}
+		}
+		if o.Progress != nil {
+			mu.Lock()
+			t := total
+			mu.Unlock()
+			o.Progress(doneN, t)
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+// inShard reports whether the item at seq belongs to this run's shard.
+func (o *Options) inShard(seq int64) bool {
+	return seq%int64(o.Shards) == int64(o.Shard-1)
+}
+
+func (o *Options) readInput(ctx context.Context, input string, done *bitset, out chan<- *work, mu *sync.Mutex, total *int64) error {
+	r, err := dataset.Open(input)
+	if err != nil {
+		return fmt.Errorf("audit: open %s: %w", input, err)
+	}
+	defer r.Close()
+	for {
+		it, err := r.Next()
+		if err == io.EOF {
+			return nil
+		}
+		var re *dataset.RecordError
+		if errors.As(err, &re) {
+			it = &dataset.Item{Input: input, Seq: re.Seq, Key: re.Key}
+		} else if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		if !o.inShard(it.Seq) || (done != nil && done.has(it.Seq)) {
+			continue
+		}
+		w := &work{it: it, rec: &Record{Input: input, Seq: it.Seq, Key: it.Key, URL: it.URL}}
+		if re != nil {
+			w.rec.Failed = "unreadable record: " + re.Err.Error()
+		}
+		mu.Lock()
+		*total++
+		mu.Unlock()
+		select {
+		case out <- w:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// check gathers an item's statements from the web and its bytes, and its
+// content codes.
+func (o *Options) check(ctx context.Context, w *work) {
+	it, rec := w.it, w.rec
+	if rec.Failed != "" {
+		return
+	}
+	if it.URL != "" {
+		u, err := url.Parse(it.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			rec.Failed = fmt.Sprintf("not an http(s) URL: %q", it.URL)
+			return
+		}
+		rec.Domain = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		w.query.URL = it.URL
+		if o.Checker == nil {
+			rec.Failed = "no checker for URLs"
+			return
+		}
+		stmts, err := o.Checker.CheckURL(ctx, it.URL, o.Fetch)
+		if err != nil {
+			rec.Failed = err.Error()
+			return
+		}
+		w.stmts = append(w.stmts, stmts...)
+	}
+	w.query.ISCC = it.ISCC
+	if it.Content != nil {
+		data, err := readCapped(it.Content, o.MaxContent)
+		if err != nil {
+			rec.Failed = fmt.Sprintf("read %s: %v", it.MediaName, err)
+			return
+		}
+		rec.Bytes = int64(len(data))
+		if o.Checker != nil {
+			w.stmts = append(w.stmts, o.Checker.CheckFile(ctx, it.MediaName, data)...)
+		}
+		if o.Registry != nil {
+			res, err := identify.Reader(ctx, it.MediaName, bytes.NewReader(data), o.Identify)
+			if res != nil {
+				rec.ISCC = res.ISCC
+				w.query.ISCC, w.query.Units, w.query.Datahash = res.ISCC, &res.Units, res.Datahash
+				if res.PDQ != nil {
+					w.query.PDQ = res.PDQ.Hash
+				}
+			}
+			if res == nil && err != nil {
+				rec.Failed = err.Error()
+			}
+		}
+	}
+	if it.URL == "" && it.Content == nil && it.ISCC == "" {
+		rec.Failed = "nothing to check: no URL, no file and no ISCC"
+	}
+}
+
+func readCapped(open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
+	rc, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("over the %d-byte cap", limit)
+	}
+	return data, nil
+}
+
+// match asks the registry about a batch of checked items.
+func (o *Options) match(ctx context.Context, batch []*work) {
+	if o.Registry == nil {
+		return
+	}
+	var qs []Query
+	var ws []*work
+	for _, w := range batch {
+		if w.rec.Failed != "" || (w.query == Query{}) {
+			continue
+		}
+		qs = append(qs, w.query)
+		ws = append(ws, w)
+	}
+	if len(qs) == 0 {
+		return
+	}
+	res, err := o.Registry.Match(ctx, qs)
+	if err == nil && len(res) != len(qs) {
+		err = fmt.Errorf("registry answered %d results for %d items", len(res), len(qs))
+	}
+	for i, w := range ws {
+		if err != nil {
+			// A registry that cannot answer leaves the item unknown, never allowed.
+			w.stmts = append(w.stmts, signals.Statement{Mechanism: "registry", Location: o.RegistryURL,
+				Value: "unreachable", Uses: unknownFor(o.Uses), Warnings: []string{err.Error()}})
+			continue
+		}
+		w.stmts = append(w.stmts, res[i]...)
+	}
+}
+
+func unknownFor(uses []signals.Use) map[signals.Use]signals.Verdict {
+	m := map[signals.Use]signals.Verdict{}
+	for _, u := range uses {
+		m[u] = signals.Unknown
+	}
+	return m
+}
+
+// evaluate decides every requested use of a checked item.
+func (o *Options) evaluate(w *work) {
+	rec := w.rec
+	rec.Verdicts = map[string]*Verdict{}
+	if rec.Failed != "" {
+		rec.Excluded = true
+		rec.Reasons = []string{"failed: " + rec.Failed}
+		for _, u := range o.Uses {
+			rec.Verdicts[string(u)] = &Verdict{Verdict: signals.Unknown, Decision: signals.Exclude, Reason: "not checked: " + rec.Failed}
+		}
+		return
+	}
+	res := signals.Evaluate(w.stmts, signals.Options{Uses: o.Uses, Mode: o.Mode})
+	rec.Evidence = res.Evidence
+	for _, ur := range res.Uses {
+		v := &Verdict{Verdict: ur.Verdict, Decision: ur.Decision, Offer: ur.Offer, Reason: ur.Reason, Conflict: ur.Conflict}
+		for _, i := range ur.DecidedBy {
+			if m := res.Evidence[i].Mechanism; !slices.Contains(v.DecidedBy, m) {
+				v.DecidedBy = append(v.DecidedBy, m)
+			}
+		}
+		rec.Verdicts[string(ur.Use)] = v
+		if ur.Decision == signals.Exclude {
+			rec.Excluded = true
+			rec.Reasons = append(rec.Reasons, string(ur.Use)+": "+ur.Reason)
+		}
+	}
+}

@@ -1,0 +1,220 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/askfirst/askfirst/internal/audit"
+	"github.com/askfirst/askfirst/internal/fetch"
+	"github.com/askfirst/askfirst/signals"
+)
+
+const auditSynopsis = "[--registry URL] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--out DIR] [--resume] [--shard I/N] [--fetch none|head|full] [--concurrency N] INPUT...\n       askfirst audit merge --out DIR SHARD_DIR..."
+
+func runAudit(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 && args[0] == "merge" {
+		return runAuditMerge(ctx, e, args[1:])
+	}
+	fs := e.newFlagSet("audit", auditSynopsis)
+	registry := fs.String("registry", "", "askfirst registry URL to match items against (env ASKFIRST_REGISTRY)")
+	useFlag := fs.String("use", "train-genai,train-ai", "uses to decide, comma-separated: train-genai, train-ai, ai-input, search")
+	modeFlag := fs.String("mode", string(signals.EUTDM), "what unknown means: eu-tdm (include), consent (exclude training), research (reservations recorded, not blocking)")
+	agent := fs.String("agent", "askfirst", "robots.txt product token evaluated for every use")
+	perUse := agentFor{}
+	fs.Var(perUse, "agent-for", "product token for one use, USE=TOKEN (repeatable)")
+	out := fs.String("out", "askfirst-out", "output folder")
+	resume := fs.Bool("resume", false, "continue an interrupted audit in --out")
+	shard := fs.String("shard", "", "audit only shard I of N (I/N), for several machines; merge with 'askfirst audit merge'")
+	fetchFlag := fs.String("fetch", "none", "what to fetch of each URL: none (site files only), head (also headers), full (also the content)")
+	concurrency := fs.Int("concurrency", 64, "items checked at once")
+	perOrigin := fs.Int("per-origin", fetch.DefaultPerOrigin, "concurrent requests to one origin")
+	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses (env ASKFIRST_ALLOW_PRIVATE=1)")
+	jsonOut := fs.Bool("json", false, "print the totals as JSON")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	uses, err := signals.ParseUses(*useFlag)
+	if err != nil {
+		e.errorf("--use: %v", err)
+		return ExitUsage
+	}
+	mode, err := signals.ParseMode(*modeFlag)
+	if err != nil {
+		e.errorf("--mode: %v", err)
+		return ExitUsage
+	}
+	fm, err := audit.ParseFetchMode(*fetchFlag)
+	if err != nil {
+		e.errorf("--fetch: %v", err)
+		return ExitUsage
+	}
+	si, sn := 0, 0
+	if *shard != "" {
+		if si, sn, err = parseShard(*shard); err != nil {
+			e.errorf("--shard: %v", err)
+			return ExitUsage
+		}
+	}
+	if *concurrency < 1 || *perOrigin < 1 {
+		e.errorf("--concurrency and --per-origin must be at least 1")
+		return ExitUsage
+	}
+	inputs, err := expandInputs(fs.Args())
+	if err != nil {
+		e.errorf("%v", err)
+		return ExitUsage
+	}
+	if len(inputs) == 0 {
+		e.errorf("no input given")
+		e.hintf("askfirst audit --out cleared laion-part-00000.parquet photos/")
+		return ExitUsage
+	}
+	if *registry == "" {
+		*registry = e.getenv("ASKFIRST_REGISTRY")
+	}
+	if v := e.getenv("ASKFIRST_ALLOW_PRIVATE"); v == "1" || strings.EqualFold(v, "true") {
+		*allowPrivate = true
+	}
+	client, err := fetch.New(fetch.Config{
+		UserAgent:    "askfirst/" + version() + " (+https://github.com/askfirst/askfirst)",
+		AllowPrivate: *allowPrivate,
+		PerOrigin:    *perOrigin,
+	})
+	if err != nil {
+		e.errorf("%v", err)
+		return ExitFailure
+	}
+	defer client.Close()
+	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses}
+	opts := audit.Options{
+		Inputs: inputs, Out: *out, Uses: uses, Mode: mode, Agent: *agent, AgentFor: perUse,
+		Fetch: fm, Concurrency: *concurrency, Shard: si, Shards: sn, Resume: *resume,
+		Checker: audit.InspectorChecker{In: in}, RegistryURL: *registry,
+	}
+	if *registry != "" {
+		e.errorf("--registry %s: matching against a registry is not implemented yet", *registry)
+		e.hintf("run without --registry to audit against web signals and embedded metadata")
+		return ExitFailure
+	}
+	stop := e.progress(&opts)
+	sum, err := audit.Run(ctx, opts)
+	stop()
+	if err != nil {
+		e.errorf("%v", err)
+		if strings.Contains(err.Error(), "--resume") {
+			e.hintf("add --resume to continue, or pick another --out")
+		}
+		return ExitFailure
+	}
+	return e.auditResult(sum, *out, *jsonOut)
+}
+
+func runAuditMerge(ctx context.Context, e *env, args []string) int {
+	fs := e.newFlagSet("audit merge", "--out DIR SHARD_DIR...")
+	out := fs.String("out", "askfirst-out", "output folder for the merged result")
+	jsonOut := fs.Bool("json", false, "print the totals as JSON")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() == 0 {
+		e.errorf("no shard folder given")
+		e.hintf("askfirst audit merge --out all shard-1 shard-2")
+		return ExitUsage
+	}
+	sum, err := audit.Merge(ctx, *out, fs.Args())
+	if err != nil {
+		e.errorf("%v", err)
+		return ExitFailure
+	}
+	return e.auditResult(sum, *out, *jsonOut)
+}
+
+func (e *env) auditResult(sum *audit.Summary, out string, jsonOut bool) int {
+	if jsonOut {
+		b, _ := json.Marshal(struct {
+			*audit.Summary
+			Out string `json:"out"`
+		}{sum, out})
+		fmt.Fprintf(e.stdout, "%s\n", b)
+	} else {
+		fmt.Fprintf(e.stdout, "audited %d items: %d kept, %d excluded (%d could not be checked)\n", sum.Items, sum.Kept, sum.Excluded, sum.Failed)
+		fmt.Fprintf(e.stdout, "report: %s\n", filepath.Join(out, "report.html"))
+		fmt.Fprintf(e.stdout, "kept items: %s  evidence: %s  bill: %s\n", filepath.Join(out, "kept"), filepath.Join(out, "excluded.jsonl"), filepath.Join(out, "bill.csv"))
+	}
+	switch {
+	case sum.Failed > 0:
+		return ExitFailure
+	case sum.Excluded > 0:
+		return ExitDenied
+	}
+	return ExitOK
+}
+
+// progress installs a progress bar on a terminal, or a log line every ten
+// seconds otherwise; the returned function stops it.
+func (e *env) progress(o *audit.Options) func() {
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("auditing"),
+			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("items"),
+			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
+		o.Progress = func(done, total int64) {
+			bar.ChangeMax64(total)
+			bar.Set64(done)
+		}
+		return func() { bar.Finish() }
+	}
+	start := time.Now()
+	last := start
+	o.Progress = func(done, total int64) {
+		if time.Since(last) < 10*time.Second {
+			return
+		}
+		last = time.Now()
+		rate := float64(done) / time.Since(start).Seconds()
+		fmt.Fprintf(e.stderr, "askfirst: audit: %d of %d items read so far decided, %.0f items/s\n", done, total, rate)
+	}
+	return func() {}
+}
+
+func parseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return 0, 0, fmt.Errorf("want I/N with 1 <= I <= N, got %q", s)
+	}
+	return i, n, nil
+}
+
+// expandInputs expands glob patterns; a name that matches nothing must
+// exist as given.
+func expandInputs(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		if strings.ContainsAny(a, "*?[") {
+			m, err := filepath.Glob(a)
+			if err != nil {
+				return nil, fmt.Errorf("bad pattern %q: %v", a, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("%s matches no file", a)
+			}
+			out = append(out, m...)
+			continue
+		}
+		if _, err := os.Stat(a); err != nil {
+			return nil, fmt.Errorf("input %s: %v", a, err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
