@@ -57,7 +57,7 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 	} else {
 		out = append(out, in.fromEmbedded(loc, resp.Header.Get("Content-Type"), resp.Body)...)
 	}
-	out = append(out, tdm.statements(in.uses())...)
+	out = append(out, in.tdmrepStatements(ctx, &tdm)...)
 	if len(rslURLs) > 0 {
 		out = append(out, in.fromRSLDocuments(ctx, u, rslURLs, loc+" Link rel=license")...)
 	}

@@ -2,164 +2,191 @@ package signals
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/askfirst/askfirst/signals/robotstxt"
+	"github.com/askfirst/askfirst/signals/tdmrep"
 )
 
-// maxTDMRepRules caps the rules read from tdmrep.json.
-const maxTDMRepRules = 10000
+// tdmrepSource is one TDMRep statement with where it was found.
+type tdmrepSource struct {
+	loc string
+	st  tdmrep.Statement
+}
 
-// tdmrepState follows TDMRep's processing order (W3C TDMRep CG report
-// §"Processing priority", digest §3.3): tdmrep.json first, then response
-// headers, then HTML meta each supersede earlier values, and a missing
-// property never resets the current value. Superseded values stay as
-// evidence without effect.
+// tdmrepState collects TDMRep's sources in processing order (W3C TDMRep
+// §"Processing priority", digest §3.3): tdmrep.json, then response
+// headers, then HTML meta; package tdmrep resolves them.
 type tdmrepState struct {
-	set      bool
-	reserved bool
-	policy   string
-	current  *Statement
-	history  []Statement
+	sources []tdmrepSource
+	base    *url.URL // for a relative tdm-policy
+	errs    []Statement
 }
 
-// apply records one TDMRep source. A reservation value other than 0 or 1
-// is a protocol error: the property is unset (TDMRep §3.1).
-func (t *tdmrepState) apply(loc, reservation, policy string, present bool) {
-	if !present {
-		return
+func (t *tdmrepState) add(loc string, st tdmrep.Statement) {
+	if !st.IsZero() || len(st.Warnings) > 0 {
+		t.sources = append(t.sources, tdmrepSource{loc, st})
 	}
-	reservation, policy = strings.TrimSpace(reservation), strings.TrimSpace(policy)
-	s := Statement{Mechanism: "tdmrep", Location: loc, Value: "tdm-reservation: " + reservation, Uses: map[Use]Verdict{}}
-	if policy != "" {
-		s.Value += ", tdm-policy: " + policy
-	}
-	switch reservation {
-	case "1":
-		t.reserved = true
-		if policy != "" { // an absent tdm-policy keeps the current one
-			t.policy = policy
-		}
-	case "0":
-		t.reserved = false
-		if policy != "" {
-			s.Warnings = append(s.Warnings, "tdm-policy with tdm-reservation 0 is not processed")
-		}
-	default:
-		s.Warnings = append(s.Warnings, fmt.Sprintf("tdm-reservation %q is neither 0 nor 1: a protocol error, treated as unset", reservation))
-		t.history = append(t.history, s)
-		return
-	}
-	if t.current != nil {
-		t.current.Value += " (superseded by " + loc + ")"
-		t.history = append(t.history, *t.current)
-	}
-	t.set = true
-	t.current = &s
 }
 
-// header applies the tdm-reservation and tdm-policy response headers.
+// header adds the tdm-reservation and tdm-policy response headers.
 func (t *tdmrepState) header(loc string, h http.Header) {
-	r, ok := h["Tdm-Reservation"]
-	if !ok || len(r) == 0 {
-		return
-	}
-	t.apply(loc+" header tdm-reservation", r[len(r)-1], h.Get("Tdm-Policy"), true)
+	t.add(loc+" header tdm-reservation", tdmrep.ParseHeaders(h))
 }
 
-// meta applies <meta name="tdm-reservation"> and <meta name="tdm-policy">.
+// meta adds <meta name="tdm-reservation"> and <meta name="tdm-policy">.
 func (t *tdmrepState) meta(loc string, metas []headMeta) {
-	var res, pol string
-	line, found := 0, false
+	var res, pol []string
+	line := 0
 	for _, m := range metas {
 		switch strings.ToLower(m.Name) {
 		case "tdm-reservation":
-			res, line, found = m.Content, m.Line, true
-		case "tdm-policy":
-			pol = strings.TrimSpace(m.Content)
-		}
-	}
-	if found {
-		t.apply(fmt.Sprintf("%s <meta name=\"tdm-reservation\"> line %d", loc, line), res, pol, true)
-	}
-}
-
-// statements returns the evidence, the deciding value last: reserved
-// with a policy requires a licence (the policy is the offer's terms),
-// reserved without one denies, 0 allows; TDM covers G, T and I but not
-// search (digest §3.5, §14.3).
-func (t *tdmrepState) statements(uses []Use) []Statement {
-	out := t.history
-	if t.current != nil {
-		s := *t.current
-		switch {
-		case t.reserved && t.policy != "":
-			s.Uses = restrict(effects(License, TrainGenAI, TrainAI, AIInput), uses)
-			s.Offer = &Offer{Terms: t.policy}
-			if !strings.Contains(s.Value, "tdm-policy") {
-				s.Value += " (tdm-policy " + t.policy + " kept from an earlier source)"
+			res = append(res, m.Content)
+			if line == 0 {
+				line = m.Line
 			}
-		case t.reserved:
-			s.Uses = restrict(effects(Deny, TrainGenAI, TrainAI, AIInput), uses)
-		default:
-			s.Uses = restrict(effects(Allow, TrainGenAI, TrainAI, AIInput), uses)
+		case "tdm-policy":
+			pol = append(pol, m.Content)
 		}
-		out = append(out, s)
 	}
-	return out
+	if len(res) > 0 || len(pol) > 0 {
+		t.add(fmt.Sprintf("%s <meta name=\"tdm-reservation\"> line %d", loc, line), tdmrep.ParseMeta(res, pol))
+	}
 }
 
-// tdmrepRule is one rule of /.well-known/tdmrep.json.
-type tdmrepRule struct {
-	Location    *string         `json:"location"`
-	Reservation json.RawMessage `json:"tdm-reservation"`
-	Policy      string          `json:"tdm-policy"`
-}
-
-// tdmrepFile fetches the origin's /.well-known/tdmrep.json and applies its
-// first rule whose location matches the target path (array order, not
-// longest match; robots.txt pattern syntax). Any outcome other than a
-// successful JSON array means the site does not implement TDMRep: unset.
+// tdmrepFile fetches the origin's /.well-known/tdmrep.json and adds its
+// first rule (array order) matching the target. Any outcome other than a
+// successful JSON array means the site does not implement TDMRep (unset).
 func (in *Inspector) tdmrepFile(ctx context.Context, u *url.URL, t *tdmrepState) {
 	fu := originOf(u) + "/.well-known/tdmrep.json"
-	resp, err := in.Fetcher.Fetch(ctx, FetchRequest{Method: http.MethodGet, URL: fu, Limit: MaxSiteFile, Site: true})
+	t.base = u
+	resp, err := in.Fetcher.Fetch(ctx, FetchRequest{Method: http.MethodGet, URL: fu, Limit: tdmrep.MaxFile, Site: true})
 	if err != nil || resp.Status/100 != 2 {
 		return
 	}
-	rules := in.memoized(respKey("tdmrep", resp), func() any {
-		var rules []tdmrepRule
-		if err := json.Unmarshal(resp.Body, &rules); err != nil {
-			return fmt.Errorf("%s is not a JSON array of rules: %v", fu, err)
+	parsed := in.memoized(respKey("tdmrep", resp), func() any {
+		f, err := tdmrep.ParseFile(resp.Body)
+		if err != nil {
+			return err
 		}
-		if len(rules) > maxTDMRepRules {
-			rules = rules[:maxTDMRepRules]
-		}
-		return rules
+		return f
 	})
-	if err, ok := rules.(error); ok {
-		t.history = append(t.history, Statement{Mechanism: "tdmrep", Location: fu, Value: "unparseable", Uses: map[Use]Verdict{}, Warnings: []string{err.Error() + "; TDMRep treated as unset"}})
+	if err, ok := parsed.(error); ok {
+		t.errs = append(t.errs, Statement{Mechanism: "tdmrep", Location: fu, Value: "unparseable", Uses: map[Use]Verdict{},
+			Warnings: []string{err.Error() + "; TDMRep treated as unset"}})
 		return
 	}
-	path := robotstxt.PathOf(u)
-	for i, r := range rules.([]tdmrepRule) {
-		if r.Location == nil || !robotstxt.Match(*r.Location, path) {
-			continue
-		}
-		val := strings.Trim(string(r.Reservation), `"`)
-		loc := fmt.Sprintf("%s rule %d (location %q)", fu, i+1, *r.Location)
-		pol := r.Policy
-		if pol != "" {
-			if ref, err := url.Parse(pol); err == nil {
-				pol = resp.requestBase().ResolveReference(ref).String()
-			}
-		}
-		t.apply(loc, val, pol, true)
+	f := parsed.(*tdmrep.File)
+	r, ok := f.Lookup(robotstxt.PathOf(u))
+	if !ok {
 		return
 	}
+	st := r.Statement()
+	st.Warnings = append(st.Warnings, f.Warnings...)
+	if st.Policy != "" {
+		if ref, err := url.Parse(st.Policy); err == nil {
+			st.Policy = resp.requestBase().ResolveReference(ref).String()
+		}
+	}
+	t.add(fmt.Sprintf("%s rule %d (location %q)", fu, r.Index+1, r.Location), st)
+}
+
+func tdmrepValue(st tdmrep.Statement) string {
+	v := "tdm-reservation: " + st.Reservation.String()
+	if st.Policy != "" {
+		v += ", tdm-policy: " + st.Policy
+	}
+	return v
+}
+
+// tdmrepStatements resolves the sources and maps the result (digest §3.5,
+// §14.3): reserved with a policy requires a licence (the policy is the
+// offer's terms, its assigner the contact), reserved without one denies,
+// 0 allows; TDM covers G, T and I, not search. Sources that lost stay as
+// evidence without effect.
+func (in *Inspector) tdmrepStatements(ctx context.Context, t *tdmrepState) []Statement {
+	out := t.errs
+	if len(t.sources) == 0 {
+		return out
+	}
+	var sts []tdmrep.Statement
+	for _, s := range t.sources {
+		sts = append(sts, s.st)
+	}
+	res := tdmrep.Resolve(sts...)
+	last := t.sources[len(t.sources)-1]
+	for _, s := range t.sources[:len(t.sources)-1] {
+		out = append(out, Statement{Mechanism: "tdmrep", Location: s.loc, Value: tdmrepValue(s.st) + " (superseded in TDMRep processing order)",
+			Uses: map[Use]Verdict{}, Warnings: s.st.Warnings})
+	}
+	final := Statement{Mechanism: "tdmrep", Location: last.loc, Value: tdmrepValue(res), Uses: map[Use]Verdict{}, Warnings: last.st.Warnings}
+	if len(t.sources) > 1 {
+		final.Value += " (resolved: " + last.st.Reservation.String() + " here, properties not set here kept from earlier sources)"
+	}
+	if res.Policy != "" && t.base != nil {
+		if ref, err := url.Parse(res.Policy); err == nil {
+			res.Policy = t.base.ResolveReference(ref).String()
+		}
+	}
+	uses := in.uses()
+	switch res.Reservation {
+	case tdmrep.Reserved:
+		if res.Policy != "" {
+			final.Uses = restrict(effects(License, TrainGenAI, TrainAI, AIInput), uses)
+			final.Offer = in.tdmrepOffer(ctx, res.Policy, &final)
+		} else {
+			final.Uses = restrict(effects(Deny, TrainGenAI, TrainAI, AIInput), uses)
+		}
+	case tdmrep.NotReserved:
+		final.Uses = restrict(effects(Allow, TrainGenAI, TrainAI, AIInput), uses)
+	default:
+		return out
+	}
+	return append(out, final)
+}
+
+// tdmrepOffer reads the TDM Policy for whom to contact. A policy that
+// cannot be read leaves the reservation in force (TDMRep §3.1).
+func (in *Inspector) tdmrepOffer(ctx context.Context, policy string, s *Statement) *Offer {
+	o := &Offer{Terms: policy}
+	pu, err := url.Parse(policy)
+	if err != nil || pu.Scheme != "http" && pu.Scheme != "https" {
+		return o
+	}
+	resp, err := in.Fetcher.Fetch(ctx, FetchRequest{Method: http.MethodGet, URL: policy, Limit: tdmrep.MaxPolicy, Site: true})
+	if err == nil && resp.Status/100 != 2 {
+		err = fmt.Errorf("status %d", resp.Status)
+	}
+	if err != nil {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("TDM policy %s unreadable (%v); the reservation holds", policy, err))
+		return o
+	}
+	if ct := strings.ToLower(resp.Header.Get("Content-Type")); strings.HasPrefix(ct, "text/html") {
+		return o // a human-readable policy
+	}
+	p, err := tdmrep.ParsePolicy(resp.Body)
+	if err != nil {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("TDM policy %s unreadable (%v); the reservation holds", policy, err))
+		return o
+	}
+	switch {
+	case p.Assigner.Email != "":
+		o.Contact = p.Assigner.Email
+		if !strings.HasPrefix(o.Contact, "mailto:") {
+			o.Contact = "mailto:" + o.Contact
+		}
+	case p.Assigner.URL != "":
+		o.Contact = p.Assigner.URL
+	}
+	for _, perm := range p.Permissions {
+		if perm.RequiresCompensation() {
+			o.Per = "compensation"
+		}
+	}
+	return o
 }
 
 // requestBase returns the final URL of a response as a base for references.

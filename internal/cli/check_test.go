@@ -530,6 +530,7 @@ func TestCheckGolden(t *testing.T) {
 		"/license.xml":             text("application/rsl+xml", rslPaid),
 		"/.well-known/tdmrep.json": text("application/json", `[{"location":"/","tdm-reservation":1,"tdm-policy":"/policy.json"}]`),
 		"/ai.txt":                  text("text/plain", "User-Agent: *\nDisallow: /\n"),
+		"/policy.json":             text("application/ld+json", `{"@context":["http://www.w3.org/ns/odrl.jsonld","http://www.w3.org/ns/tdmrep.jsonld"],"@type":"Offer","profile":"http://www.w3.org/ns/tdmrep","uid":"https://pub.example/policies/1","assigner":{"vcard:fn":"Pub","vcard:hasEmail":"mailto:tdm@pub.example"},"permission":[{"action":"tdm:mine","duty":[{"action":"compensate"}]}]}`),
 		"/article": page(`<meta name="robots" content="noai, noimageai">
 <meta name="tdm-reservation" content="1">
 <link rel="license" href="https://creativecommons.org/licenses/by/4.0/">`, "Content-Usage", "train-ai=n, search=y", "X-Robots-Tag", "noarchive"),
