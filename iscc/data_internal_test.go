@@ -81,16 +81,18 @@ func TestDataHasherAgainstNaive(t *testing.T) {
 	}
 }
 
-// TestMinHashModulus checks the folded Mersenne reduction against math/big
-// style arithmetic on the edge values around the modulus.
-func TestMinHashModulus(t *testing.T) {
-	for _, x := range []uint64{0, 1, mersenne61 - 1, mersenne61, mersenne61 + 1, mersenne61 + 6, 1<<62 - 1, 1<<63 + 12345, ^uint64(0)} {
-		r := x&mersenne61 + x>>61
-		if r >= mersenne61 {
-			r -= mersenne61
-		}
-		if want := x % mersenne61; r != want {
-			t.Errorf("fold(%#x) = %#x, want %#x", x, r, want)
+// TestUniversalHash checks the 32-bit shortcut of the Mersenne reduction
+// against plain modular arithmetic, around the values where it matters.
+func TestUniversalHash(t *testing.T) {
+	xs := []uint64{0, 1, mersenne61 - 8, mersenne61 - 7, mersenne61 - 1, mersenne61, mersenne61 + 1, mersenne61 + 6,
+		1<<62 - 1, 1<<62 - 2, 1<<62 - 9, 3<<61 - 1, 3<<61 - 4, 1<<63 + 12345, ^uint64(0), ^uint64(0) - 7, ^uint64(0) - 8, 0xfffffff8, 0xffffffff}
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 100000; i++ {
+		xs = append(xs, r.Uint64(), r.Uint64()|0xfffffff8, r.Uint64()|(1<<61-8))
+	}
+	for _, x := range xs {
+		if got, want := universalHash(x), uint32(x%mersenne61); got != want {
+			t.Errorf("universalHash(%#x) = %#x, want %#x", x, got, want)
 		}
 	}
 }

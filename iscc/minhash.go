@@ -6,50 +6,66 @@ package iscc
 
 const mersenne61 = 1<<61 - 1
 
-// minHash accumulates the 64 minima over batches of features. The zero
-// value is not ready; use newMinHash.
-type minHash [64]uint64
+// minHash accumulates the 64 minima over batches of features. Callers add
+// at least one feature before taking the digest. Use newMinHash.
+type minHash [64]uint32
 
 func newMinHash() minHash {
 	var m minHash
 	for i := range m {
-		m[i] = 1<<32 - 1 + 1 // above every possible 32-bit hash
+		m[i] = 0xffffffff // no 32-bit hash is larger
 	}
 	return m
 }
 
-// add folds a batch of features into the minima. Four hash functions are
-// evaluated per pass over the features: four independent dependency chains
-// keep the multiplier busy, and A, B and the minima stay in registers.
+// add folds a batch of features into the minima.
 func (m *minHash) add(features []uint32) {
-	if len(features) == 0 {
-		return
+	// Blocks of features small enough to stay in L1 across the 16 passes.
+	const block = 4096
+	for len(features) > block {
+		m.addBlock(features[:block])
+		features = features[block:]
 	}
+	if len(features) > 0 {
+		m.addBlock(features)
+	}
+}
+
+// addBlock evaluates four hash functions per pass over the features: four
+// independent dependency chains keep the multiplier busy.
+func (m *minHash) addBlock(features []uint32) {
 	for k := 0; k < len(m); k += 4 {
 		a0, a1, a2, a3 := minhashA[k], minhashA[k+1], minhashA[k+2], minhashA[k+3]
 		b0, b1, b2, b3 := minhashB[k], minhashB[k+1], minhashB[k+2], minhashB[k+3]
 		l0, l1, l2, l3 := m[k], m[k+1], m[k+2], m[k+3]
 		for _, f := range features {
 			x := uint64(f)
-			l0 = min(l0, universalHash(a0, b0, x))
-			l1 = min(l1, universalHash(a1, b1, x))
-			l2 = min(l2, universalHash(a2, b2, x))
-			l3 = min(l3, universalHash(a3, b3, x))
+			l0 = min(l0, universalHash(a0*x+b0))
+			l1 = min(l1, universalHash(a1*x+b1))
+			l2 = min(l2, universalHash(a2*x+b2))
+			l3 = min(l3, universalHash(a3*x+b3))
 		}
 		m[k], m[k+1], m[k+2], m[k+3] = l0, l1, l2, l3
 	}
 }
 
-// universalHash is ((a·f + b mod 2^64) mod (2^61−1)) & 0xFFFFFFFF. The
-// Mersenne modulus is reduced by folding the top 3 bits onto the low 61 and
-// one conditional subtraction.
-func universalHash(a, b, f uint64) uint64 {
-	x := a*f + b
+// universalHash returns (x mod (2^61−1)) & 0xFFFFFFFF.
+//
+// With hi = x>>61 and lo = x & (2^61−1), x ≡ lo + hi; r = lo + hi < 2^61+7
+// needs one subtraction of the modulus iff r ≥ 2^61−1, which adds 1 to the
+// low 32 bits (r − (2^61−1) ≡ r + 1 mod 2^32). That needs lo ≥ 2^61−8, so
+// the low 32 bits of x are at least 0xFFFFFFF8; below that the result is
+// simply uint32(x) + hi, without overflow.
+func universalHash(x uint64) uint32 {
+	lo32, hi := uint32(x), uint32(x>>61)
+	if lo32 < 0xfffffff8 {
+		return lo32 + hi
+	}
 	r := x&mersenne61 + x>>61
 	if r >= mersenne61 {
 		r -= mersenne61
 	}
-	return r & 0xffffffff
+	return uint32(r)
 }
 
 // digest256 compresses the minima to 256 bits (alg_minhash_compress with

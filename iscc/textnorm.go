@@ -151,6 +151,16 @@ var asciiKeep = func() (t [128]byte) {
 // textCollapse implements text_collapse: NFD, Python lower (with
 // Final_Sigma), drop whitespace and categories C, M and P, then NFKC.
 func textCollapse(text string) string {
+	if isASCII(text) {
+		// ASCII is invariant under NFD and NFKC and has no Σ.
+		buf := make([]byte, 0, len(text))
+		for i := 0; i < len(text); i++ {
+			if k := asciiKeep[text[i]]; k != 0 {
+				buf = append(buf, k)
+			}
+		}
+		return string(buf)
+	}
 	text = norm.NFD.String(text)
 	buf := make([]byte, 0, len(text))
 	for i := 0; i < len(text); {
@@ -228,4 +238,13 @@ func isCaseIgnorable(r rune) bool {
 		return true
 	}
 	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf, unicode.Lm, unicode.Sk)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
