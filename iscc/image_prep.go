@@ -257,6 +257,18 @@ func imageFlatten(img image.Image, opaque, webpYUV bool) *rgbImage {
 				setAlpha(x, y, uint8(c.R>>8), uint8(c.G>>8), uint8(c.B>>8), uint8(c.A>>8))
 			}
 		}
+	case *image.RGBA:
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				p := m.Pix[y*m.Stride+4*x:]
+				if p[3] == 255 {
+					set(x, y, p[0], p[1], p[2])
+					continue
+				}
+				c := color.NRGBAModel.Convert(color.RGBA{p[0], p[1], p[2], p[3]}).(color.NRGBA)
+				setAlpha(x, y, c.R, c.G, c.B, c.A)
+			}
+		}
 	case *image.CMYK:
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
@@ -295,7 +307,7 @@ func imageFlatten(img image.Image, opaque, webpYUV bool) *rgbImage {
 				setAlpha(x, y, c.R, c.G, c.B, c.A)
 			}
 		}
-	default: // *image.RGBA and anything else: via non-premultiplied 8-bit
+	default: // anything else: via non-premultiplied 8-bit
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
 				c := color.NRGBAModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA)
@@ -552,13 +564,10 @@ func yccUpsampler(m *image.YCbCr, webpYUV bool) func(x, y int) (byte, byte, byte
 		sx, sy = 4, 2
 	}
 	cw, ch := (b.Dx()+sx-1)/sx, (b.Dy()+sy-1)/sy // chroma plane size
-	cb := func(cx, cy int) int { return int(m.Cb[cy*m.CStride+cx]) }
-	cr := func(cx, cy int) int { return int(m.Cr[cy*m.CStride+cx]) }
 	convert := jpegYCbCrToRGB
 	if webpYUV {
 		convert = webpYUVToRGB
 	}
-	luma := func(x, y int) uint8 { return m.Y[y*m.YStride+x] }
 	// Chroma planes of an image whose bounds do not start at a multiple of
 	// the subsampling, or other ratios: nearest sample, as Go does.
 	if b.Min.X%sx != 0 || b.Min.Y%sy != 0 || (webpYUV && (sx != 2 || sy != 2)) || (sx != 2 && sy != 2) || sx > 2 {
@@ -570,13 +579,13 @@ func yccUpsampler(m *image.YCbCr, webpYUV bool) func(x, y int) (byte, byte, byte
 	// Go's planes start at the bounds' origin for decoded images.
 	if webpYUV {
 		return func(x, y int) (byte, byte, byte) {
-			u, v := webpFancy(cb, x, y, cw, ch), webpFancy(cr, x, y, cw, ch)
-			return convert(luma(x, y), uint8(u), uint8(v))
+			u, v := webpFancy(m.Cb, m.CStride, x, y, cw, ch), webpFancy(m.Cr, m.CStride, x, y, cw, ch)
+			return convert(m.Y[y*m.YStride+x], uint8(u), uint8(v))
 		}
 	}
 	return func(x, y int) (byte, byte, byte) {
-		u, v := jpegFancy(cb, x, y, sx, sy, cw, ch), jpegFancy(cr, x, y, sx, sy, cw, ch)
-		return convert(luma(x, y), uint8(u), uint8(v))
+		u, v := jpegFancy(m.Cb, m.CStride, x, y, sx, sy, cw, ch), jpegFancy(m.Cr, m.CStride, x, y, sx, sy, cw, ch)
+		return convert(m.Y[y*m.YStride+x], uint8(u), uint8(v))
 	}
 }
 
@@ -584,7 +593,8 @@ func yccUpsampler(m *image.YCbCr, webpYUV bool) func(x, y int) (byte, byte, byte
 // output pixel (x, y): triangular weights 3/4 and 1/4 towards the nearer and
 // the further input sample, with its alternating rounding biases; edge rows
 // and columns repeat the outermost sample.
-func jpegFancy(c func(x, y int) int, x, y, sx, sy, cw, ch int) int {
+func jpegFancy(p []byte, stride, x, y, sx, sy, cw, ch int) int {
+	c := func(cx, cy int) int { return int(p[cy*stride+cx]) }
 	clampX := func(v int) int { return max(0, min(v, cw-1)) }
 	clampY := func(v int) int { return max(0, min(v, ch-1)) }
 	switch {
@@ -634,7 +644,8 @@ func jpegFancy(c func(x, y int) int, x, y, sx, sy, cw, ch int) int {
 // samples, computed in libwebp's order and rounding; the first row and
 // column and the last ones of even-sized images use the two nearest samples
 // only (3/4, 1/4).
-func webpFancy(c func(x, y int) int, x, y, cw, ch int) int {
+func webpFancy(p []byte, stride, x, y, cw, ch int) int {
+	c := func(cx, cy int) int { return int(p[cy*stride+cx]) }
 	// Nearer and further chroma rows for this output row.
 	near, far := 0, 0
 	if y > 0 {

@@ -222,3 +222,20 @@ func ExampleNormalizeImage() {
 	fmt.Println(len(px), px[:8], px[24:32])
 	// Output: 1024 [2 10 18 26 34 42 50 58] [194 202 210 218 226 234 242 250]
 }
+
+func BenchmarkImagePixelsFromReader(b *testing.B) {
+	for _, name := range []string{"q90_420.jpg", "rgb.png", "lossy.webp"} {
+		data, err := os.ReadFile(filepath.Join("testdata/image", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, _, err := iscc.ImagePixelsFromReader(bytes.NewReader(data)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
