@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/askfirst/askfirst/pdq"
@@ -83,8 +84,15 @@ func readCSV(t *testing.T, name string) [][]string {
 	return recs[1:]
 }
 
+// decoded memoises decoded test images: several tests hash the same files,
+// and decoding dominates the run time under -race.
+var decoded sync.Map // name -> image.Image
+
 func decode(t testing.TB, name string) image.Image {
 	t.Helper()
+	if img, ok := decoded.Load(name); ok {
+		return img.(image.Image)
+	}
 	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +102,7 @@ func decode(t testing.TB, name string) image.Image {
 	if err != nil {
 		t.Fatalf("decode %s: %v", name, err)
 	}
+	decoded.Store(name, img)
 	return img
 }
 

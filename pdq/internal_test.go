@@ -180,7 +180,13 @@ func TestYCbCr(t *testing.T) {
 			m.Cb[i] = uint8(r.Uint32())
 			m.Cr[i] = uint8(r.Uint32())
 		}
-		for _, img := range []*image.YCbCr{m, m.SubImage(image.Rect(3, 5, 80, 60)).(*image.YCbCr)} {
+		neg := image.NewYCbCr(image.Rect(-7, -5, 40, 33), ratio)
+		for _, p := range [][]uint8{neg.Y, neg.Cb, neg.Cr} {
+			for i := range p {
+				p[i] = uint8(r.Uint32())
+			}
+		}
+		for _, img := range []*image.YCbCr{m, m.SubImage(image.Rect(3, 5, 80, 60)).(*image.YCbCr), neg, neg.SubImage(image.Rect(-3, -3, 30, 30)).(*image.YCbCr)} {
 			b := img.Bounds()
 			got := make([]float32, b.Dx())
 			src := sourceFor(img)
@@ -248,3 +254,20 @@ type hugeImage struct{}
 func (hugeImage) ColorModel() color.Model { return color.GrayModel }
 func (hugeImage) Bounds() image.Rectangle { return image.Rect(0, 0, 1<<20, 1<<20) }
 func (hugeImage) At(int, int) color.Color { return color.Gray{} }
+
+func TestYCCLuma(t *testing.T) {
+	step := 1 // all 2^24 inputs
+	if testing.Short() {
+		step = 15 // every 15th luma level (0, 15, ..., 255), all chroma
+	}
+	for y := 0; y < 256; y += step {
+		for cb := range 256 {
+			for cr := range 256 {
+				R, G, B := color.YCbCrToRGB(uint8(y), uint8(cb), uint8(cr))
+				if got, want := yccLuma(uint8(y), uint8(cb), uint8(cr)), rgbLuma(R, G, B); got != want {
+					t.Fatalf("yccLuma(%d, %d, %d) = %v, want %v", y, cb, cr, got, want)
+				}
+			}
+		}
+	}
+}

@@ -58,8 +58,9 @@ func (s ycbcrSource) row(y int, dst []float32) {
 	m := s.m
 	r := m.Rect
 	yy := r.Min.Y + y
-	yRow := m.Y[(yy-r.Min.Y)*m.YStride:]
-	var hShift, vShift int
+	yRow := m.Y[y*m.YStride:]
+	yRow = yRow[:len(dst)]
+	var hShift, vShift uint
 	switch m.SubsampleRatio {
 	case image.YCbCrSubsampleRatio422:
 		hShift = 1
@@ -72,17 +73,39 @@ func (s ycbcrSource) row(y int, dst []float32) {
 	case image.YCbCrSubsampleRatio410:
 		hShift, vShift = 2, 1
 	}
-	hDiv, vDiv := 1<<hShift, 1<<vShift
-	cOff := (yy/vDiv - r.Min.Y/vDiv) * m.CStride
+	if r.Min.X < 0 || r.Min.Y < 0 {
+		// image.YCbCr.COffset divides, truncating toward zero; shifts
+		// would round negative coordinates the other way.
+		for x := range dst {
+			ci := m.COffset(r.Min.X+x, yy)
+			R, G, B := color.YCbCrToRGB(yRow[x], m.Cb[ci], m.Cr[ci])
+			dst[x] = rgbLuma(R, G, B)
+		}
+		return
+	}
+	// Same offsets as COffset for non-negative coordinates.
+	cOff := (yy>>vShift - r.Min.Y>>vShift) * m.CStride
+	cx0 := r.Min.X >> hShift
 	cb := m.Cb[cOff:]
 	cr := m.Cr[cOff:]
-	cx0 := r.Min.X / hDiv
-	for x := range dst {
-		xx := r.Min.X + x
-		ci := xx/hDiv - cx0
-		R, G, B := color.YCbCrToRGB(yRow[x], cb[ci], cr[ci])
-		dst[x] = rgbLuma(R, G, B)
+	for x, yv := range yRow {
+		ci := (r.Min.X+x)>>hShift - cx0
+		dst[x] = yccLuma(yv, cb[ci], cr[ci])
 	}
+}
+
+// yccLuma is rgbLuma(color.YCbCrToRGB(y, cb, cr)), the pixels Go's JPEG
+// decoder yields, with the clamping done without branches (the same
+// arithmetic as the standard library's; TestYCCLuma compares all 2^24
+// inputs).
+func yccLuma(y, cb, cr uint8) float32 {
+	yy1 := int32(y) * 0x10101
+	cb1 := int32(cb) - 128
+	cr1 := int32(cr) - 128
+	r := min(max(yy1+91881*cr1, 0), 0xffffff) >> 16
+	g := min(max(yy1-22554*cb1-46802*cr1, 0), 0xffffff) >> 16
+	b := min(max(yy1+116130*cb1, 0), 0xffffff) >> 16
+	return float32(lumaR[uint8(r)]+lumaG[uint8(g)]) + lumaB[uint8(b)]
 }
 
 type graySource struct{ m *image.Gray }

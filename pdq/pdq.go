@@ -91,9 +91,10 @@ func Compute(img image.Image) (h Hash, quality int, err error) {
 
 // ComputeDihedral returns the hashes of img and of its seven rotations and
 // flips, in the reference's order (see the Original .. FlipMinus1
-// constants): original, rotated 90°, 180°, 270°, flipped about the x axis,
-// about the y axis, about the main diagonal (flip +1) and about the
-// anti-diagonal (flip -1). hs[Original] is the hash Compute returns (except,
+// constants): original, rotated counterclockwise by 90°, 180° and 270°,
+// flipped about the x axis (upside down), about the y axis (mirror image),
+// about the main diagonal (flip +1, a transpose) and about the anti-diagonal
+// (flip -1), as described in pdq/cpp/io/pdqio.h. hs[Original] is the hash Compute returns (except,
 // as in the reference, possibly in the last float bit for images of exactly
 // 64x64 pixels, which Compute copies without filtering). Hashing the eight
 // variants of a query finds rotated or mirrored copies, which plain PDQ does
