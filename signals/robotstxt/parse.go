@@ -29,9 +29,34 @@ type parser struct {
 	// other records between them) are being read; a rule ends the run, and
 	// the next user-agent line starts a new group (RFC 9309 §2.1).
 	inAgents bool
+	// all holds the rules of every group in file order; each group's rules
+	// are the contiguous run from start, cut when the group ends.
+	all   []Rule
+	start int
+	// slab preallocates selections; it never grows, so pointers into it
+	// stay the only copies.
+	slab []selection
+}
+
+// closeGroup hands the current group its run of rules.
+func (p *parser) closeGroup() {
+	if p.cur >= 0 {
+		p.r.groups[p.cur].rules = p.all[p.start:len(p.all):len(p.all)]
+		p.start = len(p.all)
+	}
 }
 
 func (p *parser) parse(s string) {
+	// Size the rule and group arrays from the line count to avoid regrowth.
+	lines := strings.Count(s, "\n")
+	if lines == 0 {
+		lines = strings.Count(s, "\r")
+	}
+	p.all = make([]Rule, 0, lines+1)
+	p.r.groups = make([]group, 0, lines/8+1)
+	p.r.byAgent = make(map[string]*selection, lines/8+1)
+	p.slab = make([]selection, 0, lines/8+1)
+	defer p.closeGroup()
 	line := 0
 	for len(s) > 0 {
 		line++
@@ -82,8 +107,7 @@ func (p *parser) line(n int, l string) {
 		if value == "" {
 			return // an empty rule value is not a rule (RFC 9309 §2.2.2)
 		}
-		g := &p.r.groups[p.cur]
-		g.rules = append(g.rules, Rule{Allow: k == keyAllow, Pattern: escapePattern(value), Line: n})
+		p.all = append(p.all, Rule{Allow: k == keyAllow, Pattern: escapePattern(value), Line: n})
 	case keySitemap:
 		p.r.sitemaps = append(p.r.sitemaps, Line{Line: n, Value: value})
 	case keyLicense:
@@ -115,6 +139,7 @@ func (p *parser) userAgent(n int, value string) {
 		p.r.warn(n, "user-agent line without a product token")
 	}
 	if !p.inAgents {
+		p.closeGroup()
 		p.r.groups = append(p.r.groups, group{line: n})
 		p.cur = len(p.r.groups) - 1
 		p.inAgents = true
@@ -123,16 +148,24 @@ func (p *parser) userAgent(n int, value string) {
 		return
 	}
 	if tok == "*" {
-		p.r.star = p.r.addSelection(p.r.star, "*", p.cur, n)
+		p.r.star = p.addSelection(p.r.star, "*", p.cur)
 		return
 	}
 	k := strings.ToLower(tok)
-	p.r.byAgent[k] = p.r.addSelection(p.r.byAgent[k], k, p.cur, n)
+	p.r.byAgent[k] = p.addSelection(p.r.byAgent[k], k, p.cur)
 }
 
-func (r *Robots) addSelection(s *selection, key string, gi, line int) *selection {
+func (p *parser) addSelection(s *selection, key string, gi int) *selection {
+	r := p.r
 	if s == nil {
-		s = &selection{key: key}
+		if len(p.slab) < cap(p.slab) {
+			p.slab = p.slab[:len(p.slab)+1]
+			s = &p.slab[len(p.slab)-1]
+		} else {
+			s = new(selection)
+		}
+		s.key = key
+		s.groups, s.lines = s.group1[:0], s.line1[:0]
 		r.agents = append(r.agents, key)
 	}
 	if len(s.groups) == 0 || s.groups[len(s.groups)-1] != gi {

@@ -203,6 +203,9 @@ type selection struct {
 	// is built on first use by selections with many rules.
 	once   sync.Once
 	sorted []*Rule
+
+	// Inline storage for the common single-group selection.
+	group1, line1 [1]int
 }
 
 // sortThreshold is the rule count from which a selection sorts its rules
@@ -248,7 +251,7 @@ func (r *Robots) Size() int { return r.size }
 // are ignored (and reported by Warnings), and content after MaxSize bytes is
 // ignored, as RFC 9309 §2.5 allows.
 func Parse(data []byte) *Robots {
-	r := &Robots{status: StatusOK, byAgent: make(map[string]*selection)}
+	r := &Robots{status: StatusOK}
 	if len(data) > MaxSize {
 		// Keep only complete lines within the limit: a rule cut in the middle
 		// could change its meaning.
