@@ -141,7 +141,7 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 			incomplete = append(incomplete, i)
 		}
 	}
-	ur.Offer = firstOffer(stmts, lic, deny)
+	ur.Offer = firstOffer(stmts, lic)
 	switch {
 	case len(held) > 0:
 		ur.Verdict, ur.DecidedBy = Allow, held
@@ -169,8 +169,8 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 }
 
 // firstOffer returns the first offer attached to a statement that
-// requires a licence for the use, else to one that denies it (an offer on
-// a statement that grants the use is about other uses).
+// requires a licence for the use (an offer on a statement that denies or
+// grants the use is about its other uses).
 func firstOffer(stmts []Statement, groups ...[]int) *Offer {
 	for _, g := range groups {
 		for _, i := range g {

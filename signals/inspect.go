@@ -331,5 +331,5 @@ func restrict(m map[Use]Verdict, keep []Use) map[Use]Verdict {
 // XMP and C2PA/CAWG training-mining assertions.
 func (in *Inspector) fromEmbedded(loc, _ string, data []byte) []Statement {
 	out := fromXMP(loc, data, in.uses())
-	return out
+	return append(out, fromC2PA(loc, data, in.uses())...)
 }
