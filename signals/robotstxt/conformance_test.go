@@ -322,3 +322,19 @@ func TestSitemap(t *testing.T) {
 		}
 	}
 }
+
+// TestIsValidToken ports google's ID_VerifyValidUserAgentsToObey.
+func TestIsValidToken(t *testing.T) {
+	for _, tc := range []struct {
+		token string
+		want  bool
+	}{
+		{"Foobot", true}, {"Foobot-Bar", true}, {"Foo_Bar", true},
+		{"", false}, {"ツ", false}, {"Foobot*", false}, {" Foobot ", false},
+		{"Foobot/2.1", false}, {"Foobot Bar", false}, {"AI2Bot", false},
+	} {
+		if got := robotstxt.IsValidToken(tc.token); got != tc.want {
+			t.Errorf("IsValidToken(%q) = %v, want %v", tc.token, got, tc.want)
+		}
+	}
+}

@@ -495,3 +495,20 @@ func trimSpace(s string) string {
 	}
 	return s
 }
+
+// IsValidToken reports whether s is a product token as RFC 9309 §2.2.1
+// defines it: one or more letters, "_" and "-". Matching in this package
+// is more lenient (digits are kept, see Allowed), but a crawler should
+// declare a valid token.
+func IsValidToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
