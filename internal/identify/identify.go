@@ -8,7 +8,7 @@
 // Content-Code of its mode (text: plain text, Markdown, HTML with the markup
 // removed; images: JPEG, PNG, GIF, WebP, BMP, TIFF; audio through fpcalc;
 // video through ffmpeg's signature filter), a Meta-Code from the embedded
-// title or else the file name, and composes the ISCC-CODE.
+// title and description or else the file name, and composes the ISCC-CODE.
 //
 // It does not extract text from PDF, EPUB or office documents, rasterise
 // SVG, or read audio and video tags and descriptions: such files get a
@@ -266,7 +266,7 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 	res.Datahash, res.Filesize = ic.Datahash, ic.Filesize
 
 	// Content-Code and embedded title.
-	var title string
+	var title, description string
 	var contentErr error
 	switch mode {
 	case ModeText:
@@ -276,7 +276,7 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 		}
 		var text string
 		if mediatype == "text/html" {
-			text, title = htmlText(content)
+			text, title, description = htmlText(content)
 		} else {
 			text = decodeText(content)
 		}
@@ -289,7 +289,7 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 			contentErr = fmt.Errorf("image over %d bytes", iscc.MaxImageFileSize)
 			break
 		}
-		title = xmpTitle(content)
+		title, description = xmpTitle(content)
 		var px []byte
 		var img image.Image
 		px, img, contentErr = iscc.ImagePixelsFromReader(bytes.NewReader(content))
@@ -339,14 +339,15 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 	}
 
 	// Meta-Code: iscc-sdk makes one only for the media it processes, from
-	// the embedded title or else the file name.
+	// the embedded title or else the file name, and the embedded
+	// description.
 	if mode != ModeNone {
 		metaName := title
 		if strings.TrimSpace(metaName) == "" {
 			metaName = NameFromPath(name)
 		}
 		if strings.TrimSpace(metaName) != "" {
-			if mc, err := iscc.GenMetaCode(metaName, "", nil, bits); err == nil {
+			if mc, err := iscc.GenMetaCode(metaName, description, nil, bits); err == nil {
 				res.Units.Meta = mc.ISCC
 			}
 		}

@@ -9,10 +9,17 @@ import (
 // maxXMPPacket caps the XMP packet read for a title.
 const maxXMPPacket = 1 << 20
 
-// xmpTitle returns the dc:title (the x-default or first alternative) of the
-// first XMP packet embedded in an image file, or "". iscc-sdk reads the
-// title from XMP, IPTC or EXIF (exiv2); XMP dc:title is the common case.
-func xmpTitle(data []byte) string {
+// xmpTitle returns the dc:title and dc:description (each the x-default or
+// first alternative) of the first XMP packet embedded in an image file, or
+// "". iscc-sdk reads them from XMP, IPTC or EXIF (exiv2); XMP is the common
+// case.
+func xmpTitle(data []byte) (title, description string) {
+	return xmpLangAlt(data, "title"), xmpLangAlt(data, "description")
+}
+
+// xmpLangAlt returns the value of the Dublin Core language alternative
+// property dc:<local> of the first XMP packet in data.
+func xmpLangAlt(data []byte, local string) string {
 	start := bytes.Index(data, []byte("<x:xmpmeta"))
 	if start < 0 {
 		return ""
@@ -34,7 +41,7 @@ func xmpTitle(data []byte) string {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if t.Name.Space == dcNS && t.Name.Local == "title" {
+			if t.Name.Space == dcNS && t.Name.Local == local {
 				inTitle = true
 			}
 			if inTitle && t.Name.Local == "li" {
@@ -46,7 +53,7 @@ func xmpTitle(data []byte) string {
 				}
 			}
 		case xml.EndElement:
-			if t.Name.Space == dcNS && t.Name.Local == "title" {
+			if t.Name.Space == dcNS && t.Name.Local == local {
 				inTitle = false
 			}
 			if t.Name.Local == "li" {

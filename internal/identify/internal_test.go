@@ -94,10 +94,13 @@ func TestParseFpcalcJSON(t *testing.T) {
 
 func TestHTMLText(t *testing.T) {
 	doc := `<!DOCTYPE html><html><head><title> The
- Title </title><style>p{color:red}</style><script>var x = "<p>no</p>";</script></head>
+ Title </title><meta content="About it" NAME="Description"><style>p{color:red}</style><script>var x = "<p>no</p>";</script></head>
 <body><h1>Heading</h1><p>One &amp; two.</p><script>alert(1)</script><noscript>no js</noscript>
 <p>Three<br>four</p><svg><text>drawn</text></svg></body></html>`
-	text, title := htmlText([]byte(doc))
+	text, title, desc := htmlText([]byte(doc))
+	if desc != "About it" {
+		t.Errorf("description = %q, want %q", desc, "About it")
+	}
 	if title != "The Title" {
 		t.Errorf("title = %q, want %q", title, "The Title")
 	}
@@ -113,7 +116,7 @@ func TestHTMLText(t *testing.T) {
 	}
 	// Charset from <meta>.
 	latin := []byte("<html><head><meta charset=\"iso-8859-1\"></head><body>caf\xe9</body></html>")
-	if text, _ := htmlText(latin); text != "café" {
+	if text, _, _ := htmlText(latin); text != "café" {
 		t.Errorf("ISO-8859-1 document: text = %q, want %q", text, "café")
 	}
 }
@@ -155,11 +158,11 @@ func TestXMPTitle(t *testing.T) {
 	xmp := `junk<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt>
 <rdf:li xml:lang="de">Leuchtturm</rdf:li><rdf:li xml:lang="x-default">Lighthouse</rdf:li>
-</rdf:Alt></dc:title></rdf:Description></rdf:RDF></x:xmpmeta>junk`
-	if got := xmpTitle([]byte(xmp)); got != "Lighthouse" {
-		t.Errorf("xmpTitle = %q, want %q", got, "Lighthouse")
+</rdf:Alt></dc:title><dc:description><rdf:Alt><rdf:li xml:lang="x-default">At dawn</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta>junk`
+	if got, desc := xmpTitle([]byte(xmp)); got != "Lighthouse" || desc != "At dawn" {
+		t.Errorf("xmpTitle = %q, %q; want %q, %q", got, desc, "Lighthouse", "At dawn")
 	}
-	if got := xmpTitle([]byte("<x:xmpmeta>unterminated")); got != "" {
+	if got, _ := xmpTitle([]byte("<x:xmpmeta>unterminated")); got != "" {
 		t.Errorf("xmpTitle(unterminated) = %q, want empty", got)
 	}
 }

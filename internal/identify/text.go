@@ -51,12 +51,35 @@ var blockElements = map[string]bool{
 	"dt": true, "dl": true, "figure": true, "figcaption": true, "main": true, "address": true,
 }
 
+// metaDescription returns the content of a <meta name="description">
+// tag, the token z is on, or "".
+func metaDescription(z *html.Tokenizer) string {
+	var name, content string
+	for {
+		k, v, more := z.TagAttr()
+		switch strings.ToLower(string(k)) {
+		case "name":
+			name = strings.ToLower(string(v))
+		case "content":
+			content = string(v)
+		}
+		if !more {
+			break
+		}
+	}
+	if name != "description" {
+		return ""
+	}
+	return strings.TrimSpace(content)
+}
+
 // htmlText returns the text of an HTML document with the markup removed:
 // the text of <body> (elements of skipElements dropped, block elements on
-// their own lines) and the content of <title>, which iscc-sdk (Apache Tika)
-// puts in metadata rather than text. The charset follows the BOM, a <meta>
+// their own lines), the content of <title> and of <meta name=description>,
+// which iscc-sdk (Apache Tika) puts in metadata (dc:title, dc:description)
+// rather than text. The charset follows the BOM, a <meta>
 // declaration or UTF-8 validity (WHATWG encoding sniffing).
-func htmlText(b []byte) (text, title string) {
+func htmlText(b []byte) (text, title, description string) {
 	enc, _, _ := charset.DetermineEncoding(b, "text/html")
 	r := io.Reader(bytes.NewReader(b))
 	if enc != nil {
@@ -70,12 +93,15 @@ func htmlText(b []byte) (text, title string) {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return strings.TrimSpace(sb.String()), strings.Join(strings.Fields(tb.String()), " ")
+			return strings.TrimSpace(sb.String()), strings.Join(strings.Fields(tb.String()), " "), description
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
 			if tag == "title" && tt == html.StartTagToken {
 				inTitle = true
+			}
+			if tag == "meta" && description == "" {
+				description = metaDescription(z)
 			}
 			if skipElements[tag] && tt == html.StartTagToken {
 				skip++
