@@ -14,15 +14,18 @@ package audit
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -257,116 +260,167 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 
 // work is an item on its way through the pipeline.
 type work struct {
-	it      *dataset.Item
-	rec     *Record
-	stmts   []signals.Statement
-	query   Query
-	skipped bool
+	it    *dataset.Item
+	rec   *Record
+	stmts []signals.Statement
+	query Query
+	line  []byte // the encoded record
 }
 
-// decide runs every pending item of every input through the pipeline:
-// one reader goroutine, o.Concurrency workers, a registry batcher, and the
-// journal writer, which is the only goroutine touching jw.
+// decide runs every pending item of every input through the pipeline: one
+// reader goroutine, o.Concurrency workers that check, evaluate and encode
+// each item (with a registry: a batcher asks the registry about batches of
+// checked items, and a pool sized to the CPUs evaluates them), and the
+// journal writer, the only goroutine touching jw.
 func (o *Options) decide(ctx context.Context, done map[string]*bitset, jw *journalWriter) error {
 	g, ctx := errgroup.WithContext(ctx)
 	items := make(chan *work, o.Concurrency*4)
-	checked := make(chan *work, o.Concurrency*4)
-	decided := make(chan *work, registryBatch*2)
-	var total, doneN int64
-	var mu sync.Mutex
+	decided := make(chan *work, o.Concurrency*4)
+	var total atomic.Int64
 
 	g.Go(func() error {
 		defer close(items)
 		for _, input := range o.Inputs {
-			if err := o.readInput(ctx, input, done[input], items, &mu, &total); err != nil {
+			if err := o.readInput(ctx, input, done[input], items, &total); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	var wg sync.WaitGroup
+	send := func(ch chan<- *work, w *work) error {
+		select {
+		case ch <- w:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	// finish evaluates a checked (and matched) item and encodes its record.
+	finish := func(w *work) error {
+		o.evaluate(w)
+		b, err := json.Marshal(w.rec)
+		if err != nil {
+			return fmt.Errorf("encode record %s of %s: %w", w.rec.Key, w.rec.Input, err)
+		}
+		w.line = append(b, '\n')
+		return send(decided, w)
+	}
+	checked := make(chan *work, o.Concurrency*4)
+	var workers sync.WaitGroup
 	for range o.Concurrency {
-		wg.Add(1)
+		workers.Add(1)
 		g.Go(func() error {
-			defer wg.Done()
+			defer workers.Done()
 			for w := range items {
 				o.check(ctx, w)
-				select {
-				case checked <- w:
-				case <-ctx.Done():
-					return ctx.Err()
+				var err error
+				if o.Registry == nil {
+					err = finish(w)
+				} else {
+					err = send(checked, w)
+				}
+				if err != nil {
+					return err
 				}
 			}
 			return nil
 		})
 	}
-	g.Go(func() error { wg.Wait(); close(checked); return nil })
-	g.Go(func() error {
-		defer close(decided)
-		batch := make([]*work, 0, registryBatch)
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			o.match(ctx, batch)
-			for _, w := range batch {
-				o.evaluate(w)
-				select {
-				case decided <- w:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			batch = batch[:0]
+	var finishers sync.WaitGroup
+	if o.Registry == nil {
+		close(checked)
+	} else {
+		matched := make(chan *work, registryBatch)
+		g.Go(func() error {
+			workers.Wait()
+			close(checked)
 			return nil
-		}
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case w, ok := <-checked:
-				if !ok {
-					return flush()
-				}
-				batch = append(batch, w)
-				if len(batch) == cap(batch) {
-					if err := flush(); err != nil {
+		})
+		g.Go(func() error {
+			defer close(matched)
+			return o.batchMatch(ctx, checked, matched)
+		})
+		for range runtime.GOMAXPROCS(0) {
+			finishers.Add(1)
+			g.Go(func() error {
+				defer finishers.Done()
+				for w := range matched {
+					if err := finish(w); err != nil {
 						return err
 					}
 				}
-			case <-tick.C:
-				if err := flush(); err != nil {
-					return err
-				}
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+				return nil
+			})
 		}
+	}
+	g.Go(func() error {
+		workers.Wait()
+		finishers.Wait()
+		close(decided)
+		return nil
 	})
 	g.Go(func() error {
+		var n int64
 		last := time.Time{}
 		for w := range decided {
-			if err := jw.append(w.rec); err != nil {
+			if err := jw.appendLine(w.line); err != nil {
 				return fmt.Errorf("write journal: %w", err)
 			}
-			doneN++
+			n++
 			if o.Progress != nil && time.Since(last) > 100*time.Millisecond {
-				mu.Lock()
-				t := total
-				mu.Unlock()
-				o.Progress(doneN, t)
+				o.Progress(n, total.Load())
 				last = time.Now()
 			}
 		}
 		if o.Progress != nil {
-			mu.Lock()
-			t := total
-			mu.Unlock()
-			o.Progress(doneN, t)
+			o.Progress(n, total.Load())
 		}
 		return nil
 	})
 	return g.Wait()
+}
+
+// batchMatch asks the registry about the checked items in batches of up
+// to registryBatch, flushing a partial batch every 200 ms.
+func (o *Options) batchMatch(ctx context.Context, in <-chan *work, out chan<- *work) error {
+	batch := make([]*work, 0, registryBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		o.match(ctx, batch)
+		for _, w := range batch {
+			select {
+			case out <- w:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case w, ok := <-in:
+			if !ok {
+				return flush()
+			}
+			batch = append(batch, w)
+			if len(batch) == cap(batch) {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		case <-tick.C:
+			if err := flush(); err != nil {
+				return err
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // inShard reports whether the item at seq belongs to this run's shard.
@@ -374,7 +428,7 @@ func (o *Options) inShard(seq int64) bool {
 	return seq%int64(o.Shards) == int64(o.Shard-1)
 }
 
-func (o *Options) readInput(ctx context.Context, input string, done *bitset, out chan<- *work, mu *sync.Mutex, total *int64) error {
+func (o *Options) readInput(ctx context.Context, input string, done *bitset, out chan<- *work, total *atomic.Int64) error {
 	r, err := dataset.Open(input)
 	if err != nil {
 		return fmt.Errorf("audit: open %s: %w", input, err)
@@ -398,9 +452,7 @@ func (o *Options) readInput(ctx context.Context, input string, done *bitset, out
 		if re != nil {
 			w.rec.Failed = "unreadable record: " + re.Err.Error()
 		}
-		mu.Lock()
-		*total++
-		mu.Unlock()
+		total.Add(1)
 		select {
 		case out <- w:
 		case <-ctx.Done():

@@ -140,13 +140,9 @@ func completeLength(f *os.File) (int64, error) {
 	return 0, nil
 }
 
-func (w *journalWriter) append(r *Record) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	w.bw.Write(b)
-	if err := w.bw.WriteByte('\n'); err != nil {
+// appendLine appends one encoded record, which ends in a newline.
+func (w *journalWriter) appendLine(b []byte) error {
+	if _, err := w.bw.Write(b); err != nil {
 		return err
 	}
 	w.unsynced++
