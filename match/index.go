@@ -101,7 +101,7 @@ func newCore(w int, cfg Config, ids, codes []uint64) (*core, error) {
 	if len(ids) > MaxCodes {
 		return nil, fmt.Errorf("match: build %d codes: %w", len(ids), ErrFull)
 	}
-	ids, codes = sortByID(w, ids, codes)
+	ids, codes = sortByID(w, ids, codes) // buildSegment copies again, reordered
 	for i := 1; i < len(ids); i++ {
 		if ids[i] == ids[i-1] {
 			return nil, fmt.Errorf("match: build: duplicate id %d", ids[i])
@@ -113,10 +113,9 @@ func newCore(w int, cfg Config, ids, codes []uint64) (*core, error) {
 	return c, nil
 }
 
-// sortByID returns ids and codes ordered by id, copying them.
+// sortByID returns ids and codes ordered by id: the slices themselves if they
+// are sorted, else sorted copies. buildSegment never modifies them.
 func sortByID(w int, ids, codes []uint64) ([]uint64, []uint64) {
-	ids = slices.Clone(ids)
-	codes = slices.Clone(codes)
 	if slices.IsSorted(ids) {
 		return ids, codes
 	}
@@ -144,9 +143,8 @@ func (c *core) build(ids, codes []uint64) *segment {
 
 // findMain returns the live main position of id, or -1.
 func (c *core) findMain(id uint64) int {
-	ids := c.main.ids
-	p, ok := slices.BinarySearch(ids, id)
-	if !ok || isDead(c.dead, p) {
+	p := c.main.findID(id)
+	if p < 0 || isDead(c.dead, p) {
 		return -1
 	}
 	return p
@@ -332,7 +330,7 @@ func (c *core) compact() error {
 	c.dead = make([]uint64, (seg.n+63)/64)
 	c.ndead = 0
 	for _, id := range c.pending {
-		if p, ok := slices.BinarySearch(seg.ids, id); ok && !isDead(c.dead, p) {
+		if p := seg.findID(id); p >= 0 && !isDead(c.dead, p) {
 			c.dead[p>>6] |= 1 << uint(p&63)
 			c.ndead++
 		}
@@ -389,12 +387,17 @@ func (c *core) merge(s *segment, dead []uint64, dIDs, dCodes []uint64, dDead []b
 	ids := make([]uint64, 0, n)
 	codes := make([]uint64, 0, n*w)
 	di := 0
-	for p := 0; p < s.n || di < len(delta); {
-		if p < s.n && isDead(dead, p) {
-			p++
-			continue
+	// Walk the main segment in id order (byID) and merge the delta in.
+	for k := 0; k < s.n || di < len(delta); {
+		var p int
+		if k < s.n {
+			p = int(s.byID[k])
+			if isDead(dead, p) {
+				k++
+				continue
+			}
 		}
-		if di < len(delta) && (p >= s.n || delta[di].id < s.ids[p]) {
+		if di < len(delta) && (k >= s.n || delta[di].id < s.ids[p]) {
 			j := delta[di].j
 			ids = append(ids, delta[di].id)
 			codes = append(codes, dCodes[j*w:j*w+w]...)
@@ -403,7 +406,7 @@ func (c *core) merge(s *segment, dead []uint64, dIDs, dCodes []uint64, dDead []b
 		}
 		ids = append(ids, s.ids[p])
 		codes = append(codes, s.codes[p*w:p*w+w]...)
-		p++
+		k++
 	}
 	return ids, codes
 }

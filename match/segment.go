@@ -8,31 +8,35 @@ import (
 // A segment is the immutable, multi-index-hashed part of an index
 // (Norouzi, Punjani, Fleet, "Fast search in Hamming space with multi-index
 // hashing", CVPR 2012). Codes are split into m disjoint substrings; table i
-// maps the value of substring i to the positions whose code has that value,
-// stored CSR-style: offsets (2^width+1 uint32) and positions grouped by key.
+// maps the value of substring i to the codes having that value, stored
+// CSR-style: offsets (2^width+1 uint32) and entries grouped by key.
 // By the generalised pigeonhole principle, if a code is within r of the query
 // and the per-table radii r_i satisfy sum(r_i+1) >= r+1, then some substring i
 // is within r_i of the query's substring i, so probing every key within r_i
 // of the query key in every table finds every answer.
 //
-// For 64-bit codes each table entry also carries a 16-bit sketch (the first
-// 16 bits of the next substring), which rejects most candidates before the
-// full code is read: a candidate can only match if the distance on the probed
-// key plus the distance on the sketch is at most r.
+// Positions are ordered by the key of table 0, so table 0 needs no entries:
+// its buckets are ranges of the code array itself, scanned sequentially.
+// Entries of the other tables are positions; for 64-bit codes each entry
+// also carries a 32-bit sketch (the 32 bits after the key, cyclically),
+// which rejects nearly every candidate before its code is read: a candidate
+// can only match if the distance on the key plus the distance on the sketch
+// is at most r.
 type segment struct {
 	w      int      // 64-bit words per code: 1 or 4
 	n      int      // number of codes
-	ids    []uint64 // strictly increasing
+	ids    []uint64 // id of each position
 	codes  []uint64 // n*w words, position p at codes[p*w:]
+	byID   []uint32 // positions in increasing id order
 	tables []table
 }
 
 type table struct {
 	off, width int      // substring bit offset and width (width <= maxWidth)
-	skOff      int      // bit offset of the 16-bit sketch, -1 when there is none
+	skOff      int      // bit offset of the 32-bit sketch (64-bit codes)
 	offsets    []uint32 // 1<<width + 1 entries
-	pos        []uint32 // positions, grouped by key, increasing within a key
-	sk         []uint16 // sketch per entry, parallel to pos (64-bit codes only)
+	pos        []uint32 // 256-bit codes: positions grouped by key
+	ent        []uint64 // 64-bit codes: sketch<<32 | position, grouped by key
 }
 
 const (
@@ -51,8 +55,8 @@ func sub(code []uint64, off, width int) uint32 {
 	return uint32(v & (1<<uint(width) - 1))
 }
 
-// sketch returns the 16 bits of a 64-bit code starting at bit off, cyclically.
-func sketch(c uint64, off int) uint16 { return uint16(bits.RotateLeft64(c, -off)) }
+// sketch returns the 32 bits of a 64-bit code starting at bit off, cyclically.
+func sketch(c uint64, off int) uint32 { return uint32(bits.RotateLeft64(c, -off)) }
 
 // splitWidths splits nbits into m substrings whose widths differ by at most one.
 func splitWidths(nbits, m int) []int {
@@ -68,21 +72,23 @@ func splitWidths(nbits, m int) []int {
 
 // chooseSubstrings picks the number of substrings for n codes of nbits bits
 // tuned for radius r, by a cost model calibrated on the benchmark machine
-// (see bench/README.md): each probe costs about one cache miss, each
-// candidate a sketch test (64-bit) or a random read of its code (256-bit).
-// Tables whose offsets would outweigh the codes are not considered.
+// (see bench/README.md). Layouts whose offsets would take more than 8 bytes
+// per code, or whose entries would exceed the memory budget (MemoryBudget64,
+// MemoryBudget256 bytes per code beyond the codes), are not considered.
 func chooseSubstrings(nbits, n, r int) int {
 	best, bestCost := 0, 0.0
-	for m := nbits / maxWidth; m <= nbits/minWidth; m++ {
-		if m < 1 {
-			continue
-		}
+	entry, budget := 8.0, float64(MemoryBudget64)
+	if nbits == 256 {
+		entry, budget = 4.0, float64(MemoryBudget256)
+	}
+	for m := (nbits + maxWidth - 1) / maxWidth; m <= nbits/minWidth; m++ {
 		ws := splitWidths(nbits, m)
-		if ws[0] > maxWidth {
-			continue
+		var offBytes float64
+		for _, w := range ws {
+			offBytes += float64(uint64(1)<<uint(w)) * 4
 		}
-		offBytes := float64(m) * float64(uint64(1)<<uint(ws[0])) * 4
-		if offBytes > 8*float64(max(n, 1<<16)) {
+		nn := float64(max(n, 1<<16))
+		if offBytes > 8*nn || 12+float64(m-1)*entry+offBytes/nn > budget {
 			continue
 		}
 		c := probeCost(nbits, ws, radii(m, r), n)
@@ -96,31 +102,47 @@ func chooseSubstrings(nbits, n, r int) int {
 	return best
 }
 
-// Cost model constants, in nanoseconds, measured on the benchmark machine.
+// Memory budgets in bytes per code beyond the codes (ids, tables, offsets)
+// that the automatic layout keeps to, at 65536 codes or more.
 const (
-	costProbe    = 40.0 // one bucket lookup: offsets and the bucket start miss cache
-	costSketch   = 0.7  // one sketch test in a bucket scan
-	costRandom   = 25.0 // one random read of a code (memory-level parallel)
-	costScan64   = 0.6  // one code in a linear scan, 64-bit
-	costScan256  = 2.2  // one code in a linear scan, 256-bit
-	sketchFilter = 0.01 // fraction of random candidates passing a 16-bit sketch at r=8
+	MemoryBudget64  = 40
+	MemoryBudget256 = 80
 )
 
-// probeCost estimates the time of a multi-index probe.
+// Cost model constants, in nanoseconds per operation, measured on the
+// benchmark machine.
+const (
+	costProbe   = 60.0 // one bucket lookup: offsets and bucket start miss cache
+	costSeq64   = 0.8  // one code read sequentially in table 0 (64-bit)
+	costSeq256  = 2.5  // one code read sequentially in table 0 (256-bit)
+	costSketch  = 0.8  // one sketch test (64-bit tables 1..m-1)
+	costRandom  = 40.0 // one random read of a code (256-bit tables 1..m-1)
+	costScan64  = 0.6  // one code in a linear scan, 64-bit
+	costScan256 = 2.2  // one code in a linear scan, 256-bit
+)
+
+// probeCost estimates the time of a multi-index probe of n uniform codes.
 func probeCost(nbits int, ws, rs []int, n int) float64 {
-	var probes, cands float64
+	var cost float64
 	for i, w := range ws {
 		if rs[i] < 0 {
 			continue
 		}
 		p := ballSize(w, rs[i])
-		probes += p
-		cands += p * float64(n) / float64(uint64(1)<<uint(w))
+		cands := p * float64(n) / float64(uint64(1)<<uint(w))
+		cost += p * costProbe
+		switch {
+		case i == 0 && nbits == 64:
+			cost += cands * costSeq64
+		case i == 0:
+			cost += cands * costSeq256
+		case nbits == 64:
+			cost += cands * costSketch
+		default:
+			cost += cands * costRandom
+		}
 	}
-	if nbits == 64 {
-		return probes*costProbe + cands*(costSketch+sketchFilter*costRandom)
-	}
-	return probes*costProbe + cands*costRandom
+	return cost
 }
 
 // ballSize returns the number of width-bit keys within r of a key.
@@ -148,30 +170,51 @@ func radii(m, r int) []int {
 	return rs
 }
 
-// buildSegment indexes codes (n*w words) with ids (strictly increasing,
-// checked by the caller) into m tables. It uses up to two goroutines.
+// buildSegment indexes codes (n*w words) under ids (strictly increasing,
+// checked by the caller) into m tables. It reorders copies of ids and codes
+// by the key of table 0, and uses up to two goroutines.
 func buildSegment(w int, ids, codes []uint64, m int) *segment {
-	s := &segment{w: w, n: len(ids), ids: ids, codes: codes}
-	nbits := 64 * w
-	ws := splitWidths(nbits, m)
+	n := len(ids)
+	s := &segment{w: w, n: n}
+	ws := splitWidths(64*w, m)
 	s.tables = make([]table, m)
 	off := 0
 	for i := range s.tables {
 		t := &s.tables[i]
-		t.off, t.width, t.skOff = off, ws[i], -1
+		t.off, t.width = off, ws[i]
+		// The sketch is the 32 bits right after the key, cyclically; it is
+		// disjoint from the key because widths are at most maxWidth <= 32.
+		t.skOff = (off + ws[i]) % 64
 		off += ws[i]
 	}
-	if w == 1 {
-		// The sketch is the 16 bits right after the key, cyclically; it is
-		// disjoint from the key because widths are at most maxWidth < 48.
-		for i := range s.tables {
-			t := &s.tables[i]
-			t.skOff = (t.off + t.width) % 64
-		}
+	// Table 0: counting sort of positions by key.
+	t0 := &s.tables[0]
+	nk := 1 << uint(t0.width)
+	t0.offsets = make([]uint32, nk+1)
+	for k := range n {
+		t0.offsets[sub(codes[k*w:], t0.off, t0.width)+1]++
 	}
+	for k := 1; k <= nk; k++ {
+		t0.offsets[k] += t0.offsets[k-1]
+	}
+	next := make([]uint32, nk)
+	copy(next, t0.offsets[:nk])
+	s.ids = make([]uint64, n)
+	s.codes = make([]uint64, n*w)
+	s.byID = make([]uint32, n)
+	for k := range n {
+		c := codes[k*w : k*w+w]
+		key := sub(c, t0.off, t0.width)
+		p := next[key]
+		next[key]++
+		s.ids[p] = ids[k]
+		copy(s.codes[int(p)*w:], c)
+		s.byID[k] = p
+	}
+	next = nil
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
-	for i := range s.tables {
+	for i := 1; i < m; i++ {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func(t *table) {
@@ -184,7 +227,7 @@ func buildSegment(w int, ids, codes []uint64, m int) *segment {
 	return s
 }
 
-// buildTable fills one table by counting sort on its substring.
+// buildTable fills one table (not table 0) by counting sort on its substring.
 func (s *segment) buildTable(t *table) {
 	w := s.w
 	nk := 1 << uint(t.width)
@@ -195,9 +238,10 @@ func (s *segment) buildTable(t *table) {
 	for k := 1; k <= nk; k++ {
 		t.offsets[k] += t.offsets[k-1]
 	}
-	t.pos = make([]uint32, s.n)
-	if t.skOff >= 0 {
-		t.sk = make([]uint16, s.n)
+	if w == 1 {
+		t.ent = make([]uint64, s.n)
+	} else {
+		t.pos = make([]uint32, s.n)
 	}
 	next := make([]uint32, nk)
 	copy(next, t.offsets[:nk])
@@ -206,20 +250,38 @@ func (s *segment) buildTable(t *table) {
 		k := sub(c, t.off, t.width)
 		j := next[k]
 		next[k]++
-		t.pos[j] = uint32(p)
-		if t.sk != nil {
-			t.sk[j] = sketch(c[0], t.skOff)
+		if w == 1 {
+			t.ent[j] = uint64(sketch(c[0], t.skOff))<<32 | uint64(p)
+		} else {
+			t.pos[j] = uint32(p)
 		}
 	}
 }
 
 // bytes returns the memory the segment uses beyond its codes.
 func (s *segment) bytes() int64 {
-	b := int64(len(s.ids)) * 8
+	b := int64(len(s.ids))*8 + int64(len(s.byID))*4
 	for _, t := range s.tables {
-		b += int64(len(t.offsets))*4 + int64(len(t.pos))*4 + int64(len(t.sk))*2
+		b += int64(len(t.offsets))*4 + int64(len(t.pos))*4 + int64(len(t.ent))*8
 	}
 	return b
+}
+
+// findID returns the position of id, or -1.
+func (s *segment) findID(id uint64) int {
+	lo, hi := 0, s.n
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if s.ids[s.byID[mid]] < id {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < s.n && s.ids[s.byID[lo]] == id {
+		return int(s.byID[lo])
+	}
+	return -1
 }
 
 // search appends to out every live code of s within r of q (w words).
@@ -230,8 +292,10 @@ func (s *segment) search(q []uint64, r int, dead []uint64, out []Result) []Resul
 		return out
 	}
 	m := len(s.tables)
-	rs := radii(m, r)
-	ws := make([]int, m)
+	var rsBuf, wsBuf [64]int
+	rs := rsBuf[:m]
+	copy(rs, radii(m, r))
+	ws := wsBuf[:m]
 	for i, t := range s.tables {
 		ws[i] = t.width
 	}
@@ -250,9 +314,7 @@ func (s *segment) search(q []uint64, r int, dead []uint64, out []Result) []Resul
 		p.ti = i
 		t := &s.tables[i]
 		qk := sub(q, t.off, t.width)
-		if t.sk != nil {
-			p.qs = sketch(q[0], t.skOff)
-		}
+		p.qs = sketch(q[0], t.skOff)
 		p.enumerate(qk, t.width, rs[i])
 	}
 	return p.out
@@ -294,8 +356,8 @@ type prober struct {
 	dead []uint64
 	out  []Result
 	ti   int    // table being probed
-	qs   uint16 // query sketch for that table
-	pick [64]uint8
+	qs   uint32 // query sketch for that table
+	pick [32]uint8
 }
 
 // enumerate probes every key within radius of qk (width bits), in order of
@@ -332,30 +394,51 @@ func (p *prober) enumerate(qk uint32, width, radius int) {
 // bucket verifies every entry of key in the current table; dk is the
 // distance of key from the query's key.
 func (p *prober) bucket(key uint32, dk int) {
-	t := &p.s.tables[p.ti]
+	s := p.s
+	t := &s.tables[p.ti]
 	lo, hi := t.offsets[key], t.offsets[key+1]
 	if lo == hi {
 		return
 	}
-	pos := t.pos[lo:hi]
-	if t.sk != nil {
-		sk := t.sk[lo:hi]
-		budget := p.r - dk
-		qs := p.qs
-		for j, v := range sk {
-			if bits.OnesCount16(v^qs) <= budget {
-				p.verify(pos[j])
+	if p.ti == 0 {
+		// Table 0 is the code array itself; every code found here is new.
+		if s.w == 1 {
+			q0 := p.q[0]
+			for j, c := range s.codes[lo:hi] {
+				if d := bits.OnesCount64(c ^ q0); d <= p.r {
+					p.report(int(lo)+j, d)
+				}
+			}
+			return
+		}
+		q := p.q[:4]
+		cs := s.codes[lo*4 : hi*4]
+		for j := 0; j+3 < len(cs); j += 4 {
+			d := bits.OnesCount64(cs[j]^q[0]) + bits.OnesCount64(cs[j+1]^q[1]) +
+				bits.OnesCount64(cs[j+2]^q[2]) + bits.OnesCount64(cs[j+3]^q[3])
+			if d <= p.r {
+				p.report(int(lo)+j/4, d)
 			}
 		}
 		return
 	}
-	for _, ps := range pos {
+	if s.w == 1 {
+		budget := p.r - dk
+		qs := p.qs
+		for _, e := range t.ent[lo:hi] {
+			if bits.OnesCount32(uint32(e>>32)^qs) <= budget {
+				p.verify(uint32(e))
+			}
+		}
+		return
+	}
+	for _, ps := range t.pos[lo:hi] {
 		p.verify(ps)
 	}
 }
 
 // verify checks the full code at position ps and reports it if it is within
-// r, live, and not reachable from an earlier table.
+// r and not reachable from an earlier table.
 func (p *prober) verify(ps uint32) {
 	s := p.s
 	var d int
@@ -378,8 +461,12 @@ func (p *prober) verify(ps uint32) {
 			return // found by table j already
 		}
 	}
-	if isDead(p.dead, int(ps)) {
+	p.report(int(ps), d)
+}
+
+func (p *prober) report(ps, d int) {
+	if isDead(p.dead, ps) {
 		return
 	}
-	p.out = append(p.out, Result{ID: s.ids[ps], Distance: d})
+	p.out = append(p.out, Result{ID: p.s.ids[ps], Distance: d})
 }
