@@ -383,14 +383,14 @@ func TestDihedral(t *testing.T) {
 		t.Errorf("ComputeDihedral original = %v, %d; Compute = %v, %d", hs[pdq.Original], q, orig, q1)
 	}
 	for v, f := range files {
-		t.Run(pdq.VariantNames[v], func(t *testing.T) {
+		t.Run(pdq.VariantName(v), func(t *testing.T) {
 			file := mustHash(t, decode(t, f))
 			dFile := pdq.Distance(hs[v], file)
 			dCpp := pdq.Distance(hs[v], cpp[f])
 			dPlain := pdq.Distance(orig, file)
 			t.Logf("derived vs our hash of %s: %d; vs C++ reference's: %d; plain original vs file: %d", f, dFile, dCpp, dPlain)
 			if dFile > 31 || dCpp > 31 {
-				t.Errorf("derived %s hash %v: distance %d to our hash of %s, %d to the C++ reference's; want <= 31", pdq.VariantNames[v], hs[v], dFile, f, dCpp)
+				t.Errorf("derived %s hash %v: distance %d to our hash of %s, %d to the C++ reference's; want <= 31", pdq.VariantName(v), hs[v], dFile, f, dCpp)
 			}
 		})
 	}

@@ -175,20 +175,30 @@ func toBits(b *[dctDim][dctDim]float32) Hash {
 	return h
 }
 
-// Dihedral variants, in the reference's order (pdqDihedralHash256esFromFloatLuma).
+// Indexes of the eight dihedral variants in the result of ComputeDihedral,
+// in the reference's order (pdqDihedralHash256esFromFloatLuma; directions as
+// in pdq/cpp/io/pdqio.h).
 const (
-	Original = iota
-	Rotate90
-	Rotate180
-	Rotate270
-	FlipX
-	FlipY
-	FlipPlus1
-	FlipMinus1
+	Original   = iota // the image as given
+	Rotate90          // rotated 90° counterclockwise
+	Rotate180         // rotated 180°
+	Rotate270         // rotated 270° counterclockwise (90° clockwise)
+	FlipX             // top and bottom exchanged
+	FlipY             // left and right exchanged (mirror image)
+	FlipPlus1         // mirrored about the main diagonal (transposed)
+	FlipMinus1        // mirrored about the anti-diagonal
 )
 
-// VariantNames names the eight dihedral variants in ComputeDihedral's order.
-var VariantNames = [8]string{"original", "rotate90", "rotate180", "rotate270", "flipx", "flipy", "flipplus1", "flipminus1"}
+// VariantName returns the name of dihedral variant v (Original ..
+// FlipMinus1): "original", "rotate90", "rotate180", "rotate270", "flipx",
+// "flipy", "flipplus1" or "flipminus1"; "" for other values.
+func VariantName(v int) string {
+	names := [8]string{"original", "rotate90", "rotate180", "rotate270", "flipx", "flipy", "flipplus1", "flipminus1"}
+	if v < 0 || v >= len(names) {
+		return ""
+	}
+	return names[v]
+}
 
 // dihedral describes how the reference derives the DCT of a transformed
 // image from the DCT of the original (pdqhashing.cpp, dct16OriginalTo*):

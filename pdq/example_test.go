@@ -71,7 +71,7 @@ func ExampleComputeDihedral() {
 	// Plain PDQ does not match the rotated copy; one of the eight
 	// variants of the original does.
 	for v, vh := range hs {
-		fmt.Printf("%-10s %3d\n", pdq.VariantNames[v], pdq.Distance(vh, rh))
+		fmt.Printf("%-10s %3d\n", pdq.VariantName(v), pdq.Distance(vh, rh))
 	}
 	// Output:
 	// original   132

@@ -86,7 +86,7 @@ func TestReferenceVectors(t *testing.T) {
 			}
 			for v := range dih {
 				if dih[v] != wantDih[v] {
-					t.Errorf("ComputeDihedral %s = %v, reference %v", pdq.VariantNames[v], dih[v], wantDih[v])
+					t.Errorf("ComputeDihedral %s = %v, reference %v", pdq.VariantName(v), dih[v], wantDih[v])
 				}
 			}
 			if kind == "grey" {
@@ -133,7 +133,7 @@ func TestReferenceVectors(t *testing.T) {
 			}
 			for v := range dih {
 				if want := parseHex(t, r[3+v]); dih[v] != want {
-					t.Errorf("ComputeDihedral %s = %v, reference %v", pdq.VariantNames[v], dih[v], want)
+					t.Errorf("ComputeDihedral %s = %v, reference %v", pdq.VariantName(v), dih[v], want)
 				}
 			}
 		})
