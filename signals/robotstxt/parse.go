@@ -124,6 +124,10 @@ func (p *parser) line(n int, l string) {
 			p.r.warn(n, "Content-Usage before the first user-agent line; ignored")
 			return
 		}
+		// draft-ietf-aipref-attach extends RFC 9309's rule production
+		// ("rule =/ content-usage"), so like Allow and Disallow it ends the
+		// run of user-agent lines.
+		p.inAgents = false
 		g := &p.r.groups[p.cur]
 		g.contentUsage = append(g.contentUsage, contentUsageLine(n, value))
 	case keyCrawlDelay:

@@ -23,10 +23,12 @@
 //   - A leading UTF-8 byte order mark, full or partial; LF, CR and CRLF line
 //     endings; "#" comments; google/robotstxt's accepted typos of record
 //     names and a missing colon ("disallow /").
+//   - Content-Usage rules (draft-ietf-aipref-attach-05 §3, which adds them
+//     to RFC 9309's rule production): per group, with a path scope, ending
+//     the run of user-agent lines like Allow and Disallow.
 //   - Other records (§2.2.4) that never close or split a group: Sitemap and
-//     License (RSL 1.0, global), Content-Usage (IETF AIPREF attachment draft,
-//     per group with optional path scope) and Content-Signal (Cloudflare
-//     Content Signals Policy, per group).
+//     License (RSL 1.0, global) and Content-Signal (Cloudflare Content
+//     Signals Policy, kept with the group it is written in).
 //   - The meaning of the fetch outcome (§2.3.1) as FromStatus, Unavailable
 //     and Unreachable.
 //

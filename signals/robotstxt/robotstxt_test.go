@@ -59,55 +59,66 @@ func TestExtensionsScope(t *testing.T) {
 	const f = `License: https://example.com/license.xml
 User-agent: *
 Content-Signal: search=yes, ai-train=no
-Content-Usage: train-ai=n
 User-agent: ExampleBot
-Content-Usage: train-ai=y
-Allow: /
+Content-Usage: train-ai=n
 User-agent: OtherBot
 Content-Signal: ai-input=no
 Disallow: /x/
 Sitemap: https://example.com/sitemap.xml
 `
 	r := robotstxt.Parse([]byte(f))
-	// "*" and ExampleBot share one group (no rule between their user-agent
-	// lines), so both see both records.
-	if diff := cmp.Diff([]robotstxt.Line{{Line: 3, Value: "search=yes, ai-train=no"}}, r.ContentSignals("ExampleBot")); diff != "" {
-		t.Errorf("ContentSignals(ExampleBot) (-want +got):\n%s", diff)
+	// Content-Signal is an other record: "*" and ExampleBot share the group
+	// it sits in. Content-Usage is a rule: it ends that group, so OtherBot
+	// starts a new one.
+	for _, agent := range []string{"anybot", "ExampleBot"} {
+		if diff := cmp.Diff([]robotstxt.Line{{Line: 3, Value: "search=yes, ai-train=no"}}, r.ContentSignals(agent)); diff != "" {
+			t.Errorf("ContentSignals(%s) (-want +got):\n%s", agent, diff)
+		}
+		if diff := cmp.Diff([]robotstxt.Line{{Line: 5, Value: "train-ai=n"}}, r.ContentUsage(agent, "/a")); diff != "" {
+			t.Errorf("ContentUsage(%s) (-want +got):\n%s", agent, diff)
+		}
 	}
-	if diff := cmp.Diff([]robotstxt.Line{{Line: 9, Value: "ai-input=no"}}, r.ContentSignals("otherbot")); diff != "" {
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 7, Value: "ai-input=no"}}, r.ContentSignals("otherbot")); diff != "" {
 		t.Errorf("ContentSignals(otherbot) (-want +got):\n%s", diff)
 	}
 	if got := r.ContentUsage("otherbot", "/a"); got != nil {
 		t.Errorf("ContentUsage(otherbot) = %v, want none (its group replaces *)", got)
 	}
-	want := []robotstxt.Line{{Line: 4, Value: "train-ai=n"}, {Line: 6, Value: "train-ai=y"}}
-	if diff := cmp.Diff(want, r.ContentUsage("examplebot", "/a")); diff != "" {
-		t.Errorf("ContentUsage(examplebot) (-want +got):\n%s", diff)
+	if d := r.Allowed("otherbot", "/x/1"); d.Allowed || !cmp.Equal(d.GroupLines, []int{6}) {
+		t.Errorf("Allowed(otherbot, /x/1) = %+v, want disallowed by the group at line 6", d)
 	}
 	if diff := cmp.Diff([]robotstxt.Line{{Line: 1, Value: "https://example.com/license.xml"}}, r.Licenses()); diff != "" {
 		t.Errorf("Licenses() (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]robotstxt.Line{{Line: 11, Value: "https://example.com/sitemap.xml"}}, r.Sitemaps()); diff != "" {
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 9, Value: "https://example.com/sitemap.xml"}}, r.Sitemaps()); diff != "" {
 		t.Errorf("Sitemaps() (-want +got):\n%s", diff)
 	}
 }
 
 // TestContentUsageAttachExample is the example of
-// draft-ietf-aipref-attach-05 (signals digest §6.3).
+// draft-ietf-aipref-attach-05 §3.4 (figure and table), and the same file
+// with the path-less form earlier drafts allowed (signals digest §6.3).
 func TestContentUsageAttachExample(t *testing.T) {
-	const f = "User-Agent: *\nAllow: /\nDisallow: /never/\nContent-Usage: train-ai=n\nContent-Usage: /ai-ok/ train-ai=y\n"
-	r := robotstxt.Parse([]byte(f))
+	const draft = "User-Agent: *\nAllow: /\nDisallow: /never/\nContent-Usage: / train-ai=n\nContent-Usage: /ai-ok/ train-ai=y\n\nUser-Agent: ExampleBot\nAllow: /\nContent-Usage: / train-ai=y\n"
+	r := robotstxt.Parse([]byte(draft))
 	for _, tc := range []struct {
-		path string
-		want []robotstxt.Line
+		agent, path string
+		want        []robotstxt.Line
 	}{
-		{"/test", []robotstxt.Line{{Line: 4, Value: "train-ai=n"}}},
-		{"/ai-ok/test", []robotstxt.Line{{Line: 5, Value: "train-ai=y", Path: "/ai-ok/"}}},
-		{"/never/test", nil},
+		{"AnyBot", "/test", []robotstxt.Line{{Line: 4, Value: "train-ai=n", Path: "/"}}},
+		{"AnyBot", "/ai-ok/test", []robotstxt.Line{{Line: 5, Value: "train-ai=y", Path: "/ai-ok/"}}},
+		{"AnyBot", "/never/test", nil},
+		{"ExampleBot", "/never/test", []robotstxt.Line{{Line: 9, Value: "train-ai=y", Path: "/"}}},
+		{"ExampleBot", "/test", []robotstxt.Line{{Line: 9, Value: "train-ai=y", Path: "/"}}},
 	} {
-		if diff := cmp.Diff(tc.want, r.ContentUsage("AnyBot", tc.path)); diff != "" {
-			t.Errorf("ContentUsage(AnyBot, %q) (-want +got):\n%s", tc.path, diff)
+		if diff := cmp.Diff(tc.want, r.ContentUsage(tc.agent, tc.path)); diff != "" {
+			t.Errorf("ContentUsage(%s, %q) (-want +got):\n%s", tc.agent, tc.path, diff)
 		}
+	}
+	const older = "User-Agent: *\nAllow: /\nDisallow: /never/\nContent-Usage: train-ai=n\nContent-Usage: /ai-ok/ train-ai=y\n"
+	r = robotstxt.Parse([]byte(older))
+	if diff := cmp.Diff([]robotstxt.Line{{Line: 4, Value: "train-ai=n"}}, r.ContentUsage("AnyBot", "/test")); diff != "" {
+		t.Errorf("path-less rule (-want +got):\n%s", diff)
 	}
 }
 
