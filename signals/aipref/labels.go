@@ -49,12 +49,16 @@ var labels = map[string]Label{
 	"train-genai": {Name: "train-genai", Draft: "vocab-03", Covers: []Category{CatTrainGenAI}, Parent: "train-ai"},
 	"genai":       {Name: "genai", Draft: "vocab-01", Covers: []Category{CatTrainGenAI}, Parent: "ai"},
 	"ai":          {Name: "ai", Draft: "vocab-01", Covers: []Category{CatTrainGenAI, CatTrainAI}, Parent: "tdm"},
-	"ai-use":      {Name: "ai-use", Draft: "vocab-02", Covers: []Category{CatAIUse}, Parent: "all"},
-	"inference":   {Name: "inference", Draft: "vocab-01", Covers: []Category{CatAIUse}},
-	"ai-output":   {Name: "ai-output", Draft: "vocab-04", Covers: []Category{CatAIOutput}, Parent: "bots"},
-	"bots":        {Name: "bots", Draft: "vocab-03", Covers: []Category{CatAll}},
-	"all":         {Name: "all", Draft: "vocab-02", Covers: []Category{CatAll}},
-	"tdm":         {Name: "tdm", Draft: "vocab-01", Covers: []Category{CatAll}},
+	// ai-use ("AI Use": input to a generative model, not provided by the
+	// user) is in vocab-02 and again in some later working-group text
+	// (main-branch commit 008bd890), though not in the vocab-07 tag the
+	// digest follows; its meaning is the same in both.
+	"ai-use":    {Name: "ai-use", Draft: "vocab-02", Covers: []Category{CatAIUse}, Parent: "all"},
+	"inference": {Name: "inference", Draft: "vocab-01", Covers: []Category{CatAIUse}},
+	"ai-output": {Name: "ai-output", Draft: "vocab-04", Covers: []Category{CatAIOutput}, Parent: "bots"},
+	"bots":      {Name: "bots", Draft: "vocab-03", Covers: []Category{CatAll}},
+	"all":       {Name: "all", Draft: "vocab-02", Covers: []Category{CatAll}},
+	"tdm":       {Name: "tdm", Draft: "vocab-01", Covers: []Category{CatAll}},
 }
 
 // LookupLabel describes a label of vocab-07 or of an earlier draft.
