@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/askfirst/askfirst/signals/rsl"
 )
 
 // fromResponse maps what the target's own response carries: headers
@@ -31,13 +33,11 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 	in.tdmrepFile(ctx, u, &tdm)
 	tdm.header(loc, resp.Header)
 
+	base, _ := url.Parse(loc)
 	var rslURLs []string
-	for _, l := range parseLinkHeader(resp.Header.Values("Link")) {
-		if hasRel(l.Params["rel"], "license") {
-			if ref, err := url.Parse(l.Target); err == nil {
-				base, _ := url.Parse(loc)
-				rslURLs = append(rslURLs, base.ResolveReference(ref).String())
-			}
+	for _, l := range rsl.ParseLinkHeader(resp.Header.Values("Link"), base) {
+		if l.IsRSL() {
+			rslURLs = append(rslURLs, l.URL)
 		}
 	}
 	var inline [][]byte
@@ -45,15 +45,13 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 		h := parseHead(resp.Body)
 		out = append(out, in.noaiMeta(loc, h.Metas)...)
 		tdm.meta(loc, h.Metas)
-		for _, l := range h.Links {
-			if hasRel(l.Rel, "license") && l.Href != "" && isRSLType(l.Type) {
-				if ref, err := url.Parse(l.Href); err == nil {
-					base, _ := url.Parse(loc)
-					rslURLs = append(rslURLs, base.ResolveReference(ref).String())
-				}
+		hr := rsl.ParseHTML(resp.Body, base)
+		for _, l := range hr.Links {
+			if l.IsRSL() {
+				rslURLs = append(rslURLs, l.URL)
 			}
 		}
-		inline = h.InlineRSL
+		inline = hr.Inline
 	} else {
 		out = append(out, in.fromEmbedded(loc, resp.Header.Get("Content-Type"), resp.Body)...)
 	}
@@ -62,17 +60,9 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 		out = append(out, in.fromRSLDocuments(ctx, u, rslURLs, loc+" Link rel=license")...)
 	}
 	for i, doc := range inline {
-		out = append(out, rslDocument(u, fmt.Sprintf("%s inline <script type=application/rsl+xml> #%d", loc, i+1), doc, in.uses())...)
+		out = append(out, rslDocument(u, fmt.Sprintf("%s inline <script type=application/rsl+xml> #%d", loc, i+1), loc, doc, in.uses())...)
 	}
 	return out
-}
-
-// isRSLType accepts a link whose type is absent or names RSL XML: a plain
-// rel=license link usually points at a human-readable licence (Creative
-// Commons) that is not an RSL document.
-func isRSLType(t string) bool {
-	t = strings.ToLower(strings.TrimSpace(t))
-	return t == "application/rsl+xml"
 }
 
 // isImage reports whether the response is an image, by Content-Type or by
