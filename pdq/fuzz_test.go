@@ -3,9 +3,11 @@ package pdq_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -122,6 +124,44 @@ func FuzzCompute(f *testing.F) {
 			if err != nil || lh != hash || lq != q {
 				t.Fatalf("FromLuma = %v, %d, %v; Compute = %v, %d", lh, lq, err, hash, q)
 			}
+		}
+	})
+}
+
+// FuzzFromLuma feeds arbitrary float32 bit patterns (NaN, infinities,
+// huge values) and dimensions: an error or a hash, never a panic or a hang.
+func FuzzFromLuma(f *testing.F) {
+	f.Add(uint16(5), uint16(5), []byte{0, 0, 0x80, 0x7f}) // +Inf
+	f.Add(uint16(8), uint16(6), []byte{0, 0, 0xc0, 0x7f}) // NaN
+	f.Add(uint16(70), uint16(9), []byte{1, 2, 3, 4, 5, 6, 7, 8})
+	f.Fuzz(func(t *testing.T, w, h uint16, data []byte) {
+		n := int(w) * int(h)
+		if n > 1<<16 {
+			return
+		}
+		luma := make([]float32, n)
+		for i := range luma {
+			if len(data) >= 4 {
+				j := (4 * i) % (len(data) - len(data)%4)
+				luma[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[j:]))
+			}
+		}
+		hash, q, err := pdq.FromLuma(luma, int(w), int(h))
+		if err != nil {
+			if !errors.Is(err, pdq.ErrBadLuma) && !errors.Is(err, pdq.ErrImageTooSmall) {
+				t.Fatalf("FromLuma %dx%d: unexpected error %v", w, h, err)
+			}
+			return
+		}
+		if q < 0 || q > 100 {
+			t.Fatalf("quality %d", q)
+		}
+		hs, _, err := pdq.DihedralFromLuma(luma, int(w), int(h))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (w != 64 || h != 64) && hs[pdq.Original] != hash {
+			t.Fatalf("DihedralFromLuma original %v, FromLuma %v", hs[pdq.Original], hash)
 		}
 	})
 }

@@ -214,7 +214,10 @@ func TestErrors(t *testing.T) {
 		{"4x100", func() error { _, _, err := Compute(image.NewGray(image.Rect(0, 0, 4, 100))); return err }, ErrImageTooSmall},
 		{"100x4 dihedral", func() error { _, _, err := ComputeDihedral(image.NewGray(image.Rect(0, 0, 100, 4))); return err }, ErrImageTooSmall},
 		{"empty", func() error { _, _, err := Compute(image.NewRGBA(image.Rectangle{})); return err }, ErrImageTooSmall},
-		{"too large", func() error { _, _, err := Compute(hugeImage{}); return err }, ErrImageTooLarge},
+		{"too large", func() error { _, _, err := Compute(hugeImage{image.Rect(0, 0, 1<<15, 1<<14)}); return err }, ErrImageTooLarge},
+		{"too wide", func() error { _, _, err := Compute(hugeImage{image.Rect(0, 0, MaxDim+1, 5)}); return err }, ErrImageTooLarge},
+		{"too tall", func() error { _, _, err := ComputeDihedral(hugeImage{image.Rect(0, 0, 5, MaxDim+1)}); return err }, ErrImageTooLarge},
+		{"luma too large", func() error { _, _, err := FromLuma(nil, 1<<20, 1<<20); return err }, ErrImageTooLarge},
 		{"luma length", func() error { _, _, err := FromLuma(make([]float32, 24), 5, 5); return err }, ErrBadLuma},
 		{"luma NaN", func() error {
 			l := make([]float32, 25)
@@ -248,12 +251,12 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// hugeImage claims bounds beyond MaxPixels without any pixels.
-type hugeImage struct{}
+// hugeImage claims large bounds without holding any pixels.
+type hugeImage struct{ r image.Rectangle }
 
-func (hugeImage) ColorModel() color.Model { return color.GrayModel }
-func (hugeImage) Bounds() image.Rectangle { return image.Rect(0, 0, 1<<20, 1<<20) }
-func (hugeImage) At(int, int) color.Color { return color.Gray{} }
+func (hugeImage) ColorModel() color.Model   { return color.GrayModel }
+func (m hugeImage) Bounds() image.Rectangle { return m.r }
+func (hugeImage) At(int, int) color.Color   { return color.Gray{} }
 
 func TestYCCLuma(t *testing.T) {
 	step := 1 // all 2^24 inputs

@@ -58,9 +58,13 @@ import (
 const MinDim = 5
 
 // MaxPixels caps width*height of the input of Compute, ComputeDihedral and
-// FromLuma. The hash itself needs memory proportional to the width only;
-// the cap bounds the work per call (about 1 ns per pixel).
-const MaxPixels = 1 << 30
+// FromLuma, bounding the work per call (a few ns per pixel).
+const MaxPixels = 1 << 28
+
+// MaxDim caps the width and the height. The hash needs working memory of
+// about 20 bytes per column plus 1/32 byte per pixel, so the cap bounds it
+// to some 13 MB.
+const MaxDim = 1 << 18
 
 // maxAbsLuma bounds the luma values FromLuma accepts. Real luma is 0..255;
 // the bound keeps float32 running sums far from overflow.
@@ -73,7 +77,7 @@ const maxAbsLuma = 1 << 20
 var ErrImageTooSmall = errors.New("image too small for pdq")
 
 // ErrImageTooLarge is returned (wrapped) when width*height exceeds
-// MaxPixels.
+// MaxPixels or a side exceeds MaxDim.
 var ErrImageTooLarge = errors.New("image too large for pdq")
 
 // ErrBadLuma is returned (wrapped) by FromLuma for inconsistent dimensions
@@ -216,8 +220,8 @@ func checkDims(width, height int) error {
 	if width < MinDim || height < MinDim {
 		return fmt.Errorf("pdq: %dx%d image: %w (minimum %dx%d)", width, height, ErrImageTooSmall, MinDim, MinDim)
 	}
-	if width > MaxPixels/height {
-		return fmt.Errorf("pdq: %dx%d image: %w (maximum %d pixels)", width, height, ErrImageTooLarge, MaxPixels)
+	if width > MaxDim || height > MaxDim || width > MaxPixels/height {
+		return fmt.Errorf("pdq: %dx%d image: %w (maximum %d pixels, %d per side)", width, height, ErrImageTooLarge, MaxPixels, MaxDim)
 	}
 	return nil
 }
