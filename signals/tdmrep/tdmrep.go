@@ -226,19 +226,64 @@ func jsonReservation(v json.RawMessage) (Reservation, string) {
 
 // Lookup returns the first rule, in array order, whose location matches
 // path (the percent-encoded path and query of the URL), and false when
-// none matches (the properties are then unset). A location given as an
-// absolute URL is matched by its path.
+// none matches (the properties are then unset). Matching follows the spec's
+// §"TDM File on the Origin Server": robots.txt "*" and "$", octet-wise and
+// case-sensitive, after decoding percent-encoded unreserved characters
+// (RFC 3986 §2.3) in both the location and the path. A location given as
+// an absolute URL is matched by its path.
 func (f *File) Lookup(path string) (Rule, bool) {
+	path = decodeUnreserved(path)
 	for _, r := range f.Rules {
 		loc := r.Location
 		if strings.HasPrefix(loc, "http://") || strings.HasPrefix(loc, "https://") {
 			loc = robotstxt.Path(loc)
 		}
-		if robotstxt.Match(loc, path) {
+		if robotstxt.Match(decodeUnreserved(loc), path) {
 			return r, true
 		}
 	}
 	return Rule{}, false
+}
+
+// decodeUnreserved decodes "%XX" escapes of RFC 3986 unreserved characters
+// (letters, digits, "-", ".", "_", "~") and keeps every other escape.
+func decodeUnreserved(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if v, ok := unhex(s[i+1], s[i+2]); ok && unreserved(v) {
+				b.WriteByte(v)
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func unhex(a, b byte) (byte, bool) {
+	h := func(c byte) (byte, bool) {
+		switch {
+		case c >= '0' && c <= '9':
+			return c - '0', true
+		case c >= 'a' && c <= 'f':
+			return c - 'a' + 10, true
+		case c >= 'A' && c <= 'F':
+			return c - 'A' + 10, true
+		}
+		return 0, false
+	}
+	x, ok1 := h(a)
+	y, ok2 := h(b)
+	return x<<4 | y, ok1 && ok2
+}
+
+func unreserved(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
 // Statement returns the statement of a rule found by Lookup.

@@ -204,3 +204,41 @@ func FuzzParse(f *testing.F) {
 		tdmrep.ParseHTML(data)
 	})
 }
+
+// TestSpecExample is the three-group example of the TDMRep spec's
+// §"TDM File on the Origin Server", with its percent-encoding rule:
+// escapes of unreserved characters are decoded before comparison, others
+// are kept ("/path/foo-%24" matches a literal "$").
+func TestSpecExample(t *testing.T) {
+	f := readFile(t, "spec-example.json")
+	for _, tc := range []struct {
+		path   string
+		found  bool
+		want   tdmrep.Reservation
+		policy string
+	}{
+		{"/directory-a/report.pdf", true, tdmrep.Reserved, ""},
+		{"/directory-%61/report.pdf", true, tdmrep.Reserved, ""},
+		{"/directory-b/html/index.html", true, tdmrep.Reserved, "https://provider.com/policies/policy.json"},
+		{"/directory-b/images/cat.jpg", true, tdmrep.NotReserved, ""},
+		{"/directory-b/images/sub/cat.jpg?w=1", true, tdmrep.NotReserved, ""},
+		{"/directory-b/images/cat.png", false, tdmrep.Unset, ""},
+		{"/Directory-a/report.pdf", false, tdmrep.Unset, ""},
+		{"/elsewhere", false, tdmrep.Unset, ""},
+	} {
+		r, ok := f.Lookup(tc.path)
+		if ok != tc.found || r.Reservation != tc.want || r.Policy != tc.policy {
+			t.Errorf("Lookup(%q) = %+v, %v; want found=%v %v %q", tc.path, r, ok, tc.found, tc.want, tc.policy)
+		}
+	}
+	enc, err := tdmrep.ParseFile([]byte(`[{"location":"/path/foo-%24","tdm-reservation":1},{"location":"/a%2Fb","tdm-reservation":1}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := enc.Lookup("/path/foo-%24"); !ok {
+		t.Errorf("Lookup(/path/foo-%%24) found nothing; the spec's escaped $ example should match")
+	}
+	if _, ok := enc.Lookup("/a/b"); ok {
+		t.Errorf("Lookup(/a/b) matched /a%%2Fb; reserved escapes must stay encoded")
+	}
+}
