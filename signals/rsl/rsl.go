@@ -41,6 +41,8 @@ import (
 	"net/url"
 	"strings"
 
+	"golang.org/x/net/html/charset"
+
 	"github.com/askfirst/askfirst/signals/robotstxt"
 )
 
@@ -199,6 +201,8 @@ func Parse(data []byte) (*Document, error) {
 	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
+	// Documents may declare another encoding (ISO-8859-1, windows-1252).
+	dec.CharsetReader = charset.NewReaderLabel
 	doc := &Document{}
 	root := true
 	for {

@@ -178,6 +178,17 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+func TestParseLatin1(t *testing.T) {
+	doc := []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<rsl xmlns=\"https://rslstandard.org/rsl\"><content url=\"/\"><copyright>Soci\xe9t\xe9</copyright><license><permits type=\"usage\">search</permits></license></content></rsl>")
+	d, err := rsl.Parse(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Contents[0].Copyright.Name; got != "Société" {
+		t.Errorf("copyright = %q, want Société decoded from ISO-8859-1", got)
+	}
+}
+
 func TestParseLinkHeader(t *testing.T) {
 	base := mustURL(t, "https://news.example/a/b")
 	got := rsl.ParseLinkHeader([]string{
