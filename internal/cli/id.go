@@ -27,7 +27,7 @@ type idJob struct {
 }
 
 func runID(ctx context.Context, e *env, args []string) int {
-	fs := e.newFlagSet("id", "[--json] [--bits N] [--max-size BYTES] FILE|DIR|- ...")
+	fs := e.newFlagSet("id", "[--json] [--bits N] [--max-size SIZE] [--timeout D] [--jobs N] FILE|DIR|- ...\n\nfpcalc and ffmpeg are found on $PATH, or named by ASKFIRST_FPCALC and ASKFIRST_FFMPEG.")
 	asJSON := fs.Bool("json", false, "print one JSON object per file per line (JSON Lines)")
 	bits := fs.Int("bits", identify.DefaultBits, "bits per ISCC unit: 64 to 256 in steps of 32")
 	maxSize := fs.String("max-size", envOr(e, "ASKFIRST_MAX_SIZE", "16GiB"), "largest file to identify, in bytes or with a KiB/MiB/GiB suffix (ASKFIRST_MAX_SIZE)")
