@@ -104,3 +104,24 @@ func BenchmarkDistance(b *testing.B) {
 	}
 	_ = d
 }
+
+// BenchmarkComputePhoto hashes the decoded 1600x1004 (1.6 MP) bridge photo,
+// whose smooth content is kinder to branch prediction than random pixels.
+func BenchmarkComputePhoto(b *testing.B) {
+	img := decode(b, "images/dih/bridge-1-original.jpg")
+	for _, opt := range []pdq.Options{{}, {ToolResize: true}} {
+		name := "full"
+		if opt.ToolResize {
+			name = "toolresize"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			for b.Loop() {
+				if _, _, err := opt.Compute(img); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

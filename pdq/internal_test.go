@@ -159,6 +159,9 @@ func TestFastPaths(t *testing.T) {
 				if got[x] != want[x] {
 					t.Fatalf("%s: row %d col %d: fast path %v, generic %v", name, y, x, got[x], want[x])
 				}
+				if p := fast.lumaAt(x, y); p != want[x] {
+					t.Fatalf("%s: lumaAt(%d, %d) = %v, generic %v", name, x, y, p, want[x])
+				}
 			}
 		}
 	}
@@ -195,8 +198,12 @@ func TestYCbCr(t *testing.T) {
 				for x := range got {
 					c := img.YCbCrAt(b.Min.X+x, b.Min.Y+y)
 					R, G, B := color.YCbCrToRGB(c.Y, c.Cb, c.Cr)
-					if want := rgbLuma(R, G, B); got[x] != want {
+					want := rgbLuma(R, G, B)
+					if got[x] != want {
 						t.Fatalf("ratio %v bounds %v: pixel (%d,%d) luma %v, want %v", ratio, b, x, y, got[x], want)
+					}
+					if p := src.lumaAt(x, y); p != want {
+						t.Fatalf("ratio %v bounds %v: lumaAt(%d,%d) = %v, want %v", ratio, b, x, y, p, want)
 					}
 				}
 			}

@@ -31,7 +31,7 @@ func rgbLuma(r, g, b uint8) float32 {
 
 // sourceFor returns a rowSource for img, with a fast path for the concrete
 // types the standard decoders return. rows and cols are the bounds' size.
-func sourceFor(img image.Image) rowSource {
+func sourceFor(img image.Image) pixelSource {
 	switch m := img.(type) {
 	case *image.YCbCr:
 		return ycbcrSource{m}
@@ -108,7 +108,18 @@ func yccLuma(y, cb, cr uint8) float32 {
 	return float32(lumaR[uint8(r)]+lumaG[uint8(g)]) + lumaB[uint8(b)]
 }
 
+func (s ycbcrSource) lumaAt(x, y int) float32 {
+	m := s.m
+	xx, yy := m.Rect.Min.X+x, m.Rect.Min.Y+y
+	ci := m.COffset(xx, yy)
+	return yccLuma(m.Y[m.YOffset(xx, yy)], m.Cb[ci], m.Cr[ci])
+}
+
 type graySource struct{ m *image.Gray }
+
+func (s graySource) lumaAt(x, y int) float32 {
+	return float32(s.m.Pix[y*s.m.Stride+x])
+}
 
 func (s graySource) row(y int, dst []float32) {
 	p := s.m.Pix[y*s.m.Stride:]
@@ -118,6 +129,10 @@ func (s graySource) row(y int, dst []float32) {
 }
 
 type gray16Source struct{ m *image.Gray16 }
+
+func (s gray16Source) lumaAt(x, y int) float32 {
+	return float32(s.m.Pix[y*s.m.Stride+2*x])
+}
 
 func (s gray16Source) row(y int, dst []float32) {
 	p := s.m.Pix[y*s.m.Stride:]
@@ -130,6 +145,11 @@ type rgba8Source struct {
 	pix    []uint8
 	stride int
 	rect   image.Rectangle
+}
+
+func (s rgba8Source) lumaAt(x, y int) float32 {
+	i := y*s.stride + 4*x
+	return rgbLuma(s.pix[i], s.pix[i+1], s.pix[i+2])
 }
 
 func (s rgba8Source) row(y int, dst []float32) {
@@ -157,6 +177,10 @@ func newPalettedSource(m *image.Paletted) *palettedSource {
 	return s
 }
 
+func (s *palettedSource) lumaAt(x, y int) float32 {
+	return s.luma[s.m.Pix[y*s.m.Stride+x]]
+}
+
 func (s *palettedSource) row(y int, dst []float32) {
 	p := s.m.Pix[y*s.m.Stride:]
 	for x := range dst {
@@ -170,21 +194,22 @@ func (s *palettedSource) row(y int, dst []float32) {
 type genericSource struct{ m image.Image }
 
 func (s genericSource) row(y int, dst []float32) {
-	b := s.m.Bounds()
-	yy := b.Min.Y + y
 	for x := range dst {
-		c := s.m.At(b.Min.X+x, yy)
-		switch c := c.(type) {
-		case color.Gray:
-			dst[x] = float32(c.Y)
-			continue
-		case color.Gray16:
-			dst[x] = float32(c.Y >> 8)
-			continue
-		}
-		n := color.NRGBAModel.Convert(c).(color.NRGBA)
-		dst[x] = rgbLuma(n.R, n.G, n.B)
+		dst[x] = s.lumaAt(x, y)
 	}
+}
+
+func (s genericSource) lumaAt(x, y int) float32 {
+	b := s.m.Bounds()
+	c := s.m.At(b.Min.X+x, b.Min.Y+y)
+	switch c := c.(type) {
+	case color.Gray:
+		return float32(c.Y)
+	case color.Gray16:
+		return float32(c.Y >> 8)
+	}
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	return rgbLuma(n.R, n.G, n.B)
 }
 
 // sliceSource serves rows of a row-major luma slice.
@@ -197,23 +222,32 @@ func (s sliceSource) row(y int, dst []float32) {
 	copy(dst, s.luma[y*s.cols:(y+1)*s.cols])
 }
 
+func (s sliceSource) lumaAt(x, y int) float32 {
+	return s.luma[y*s.cols+x]
+}
+
+// pixelSource is a rowSource that can also read single pixels.
+type pixelSource interface {
+	rowSource
+	// lumaAt returns the luma of the pixel in column x, row y (relative
+	// to the image's origin).
+	lumaAt(x, y int) float32
+}
+
 // nearestSource resizes another source to rows x cols by nearest-neighbour
 // sampling, the way the reference tool shrinks large images before hashing
 // (pdq/cpp/io/pdqio.cpp, DOWNSAMPLE_DIMS, with CImg's resize, whose default
 // interpolation is nearest neighbour): output index i reads input index
-// floor(i*in/out).
+// floor(i*in/out). Only the sampled pixels are converted.
 type nearestSource struct {
-	in      rowSource
-	inCols  int
+	in      pixelSource
 	inRows  int
 	outRows int
-	buf     []float32
 	xmap    []int
-	lastY   int
 }
 
-func newNearestSource(in rowSource, inRows, inCols, outRows, outCols int) *nearestSource {
-	s := &nearestSource{in: in, inCols: inCols, inRows: inRows, outRows: outRows, buf: make([]float32, inCols), xmap: make([]int, outCols), lastY: -1}
+func newNearestSource(in pixelSource, inRows, inCols, outRows, outCols int) *nearestSource {
+	s := &nearestSource{in: in, inRows: inRows, outRows: outRows, xmap: make([]int, outCols)}
 	for i := range s.xmap {
 		s.xmap[i] = i * inCols / outCols
 	}
@@ -222,11 +256,7 @@ func newNearestSource(in rowSource, inRows, inCols, outRows, outCols int) *neare
 
 func (s *nearestSource) row(y int, dst []float32) {
 	sy := y * s.inRows / s.outRows
-	if sy != s.lastY {
-		s.in.row(sy, s.buf)
-		s.lastY = sy
-	}
 	for x, sx := range s.xmap {
-		dst[x] = s.buf[sx]
+		dst[x] = s.in.lumaAt(sx, sy)
 	}
 }

@@ -168,9 +168,10 @@ func (o Options) source(img image.Image) (src rowSource, rows, cols int, err err
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	src = sourceFor(img)
+	px := sourceFor(img)
+	src = px
 	if o.ToolResize && (rows > ToolDim || cols > ToolDim) {
-		src = newNearestSource(src, rows, cols, ToolDim, ToolDim)
+		src = newNearestSource(px, rows, cols, ToolDim, ToolDim)
 		rows, cols = ToolDim, ToolDim
 	}
 	return src, rows, cols, nil
