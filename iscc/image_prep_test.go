@@ -239,3 +239,30 @@ func BenchmarkImagePixelsFromReader(b *testing.B) {
 		})
 	}
 }
+
+func ExampleImagePixelsFromReader() {
+	f, err := os.Open("testdata/image/orient6.png") // stored rotated, EXIF orientation 6
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	px, img, err := iscc.ImagePixelsFromReader(f)
+	if err != nil {
+		panic(err)
+	}
+	code, err := iscc.GenImageCode(px, 64)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(img.Bounds().Dx(), img.Bounds().Dy(), code.ISCC)
+	// Output: 103 157 ISCC:EEA7KSP5WVMACJOS
+}
+
+func ExampleExifOrientation() {
+	data, err := os.ReadFile("testdata/image/orient8.tiff")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(iscc.ExifOrientation(data))
+	// Output: 8
+}
