@@ -91,3 +91,32 @@ func ExampleDistance() {
 	fmt.Println(d, d <= 31)
 	// Output: 8 true
 }
+
+func ExampleFromLuma() {
+	// A 64x48 luma image: a bright square on a dark ground.
+	const w, h = 64, 48
+	luma := make([]float32, w*h)
+	for y := range h {
+		for x := range w {
+			luma[y*w+x] = 30
+			if x >= 16 && x < 40 && y >= 12 && y < 36 {
+				luma[y*w+x] = 220
+			}
+		}
+	}
+	hash, quality, err := pdq.FromLuma(luma, w, h)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The C++ reference's pdqHash256FromFloatLuma gives the same on this
+	// input.
+	fmt.Println(hash, quality)
+	// Output: 2c4bb0f93079b0791134554b4f0630792c4bcf0630f9cf8630f93079cf06b079 92
+}
+
+func ExampleParseHash() {
+	_, err := pdq.ParseHash("f8f8f0cc")
+	fmt.Println(err)
+	// Output: parse pdq hash "f8f8f0cc": malformed pdq hash: length 8, want 64 hex digits
+}
