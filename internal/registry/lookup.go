@@ -1,0 +1,287 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/match"
+	"github.com/askfirst/askfirst/pdq"
+)
+
+// MatchItem is one item a developer asks about (POST /v1/match): its URL
+// and/or its content codes.
+type MatchItem struct {
+	URL      string   `json:"url,omitempty"`
+	ISCC     string   `json:"iscc,omitempty"`
+	Units    []string `json:"units,omitempty"`
+	Datahash string   `json:"datahash,omitempty"`
+	PDQ      string   `json:"pdq,omitempty"`
+}
+
+// WorkMatch is a registered work matching an item.
+type WorkMatch struct {
+	WorkID     string `json:"work"`
+	Account    string `json:"account"`
+	Title      string `json:"title,omitempty"`
+	Creator    string `json:"creator,omitempty"`
+	ISCC       string `json:"iscc,omitempty"`
+	MatchedBy  string `json:"matched_by"` // "datahash", "unit", "similarity", "url"
+	Unit       string `json:"unit,omitempty"`
+	Distance   int    `json:"distance"`
+	Confidence string `json:"confidence"` // "exact", "confirmed" or "unconfirmed"
+}
+
+// AppliedDeclaration is a current declaration that applies to an item,
+// with why it applies.
+type AppliedDeclaration struct {
+	ID          string        `json:"id"`
+	Account     string        `json:"account"`
+	AccountName string        `json:"account_name,omitempty"`
+	OnBehalfOf  string        `json:"on_behalf_of,omitempty"`
+	Subject     store.Subject `json:"subject"`
+	Terms       []store.Term  `json:"terms"`
+	Signed      bool          `json:"signed,omitempty"`
+	LogIndex    int64         `json:"log_index"`
+	// AppliesVia names the match: "work:<id>", "account:<id>" (all works
+	// of the account), "domain" or "url-prefix".
+	AppliesVia string `json:"applies_via"`
+	// Confidence is that of the work match it applies through ("exact",
+	// "confirmed", "unconfirmed"); empty for domain and URL prefixes.
+	// Consumers honour reservations whatever the confidence and grants only
+	// from exact or confirmed matches (DESIGN §3: deny broadly, grant
+	// narrowly).
+	Confidence string `json:"confidence,omitempty"`
+}
+
+// MatchResult answers one MatchItem.
+type MatchResult struct {
+	Matches      []WorkMatch          `json:"matches"`
+	Declarations []AppliedDeclaration `json:"declarations"`
+	Error        string               `json:"error,omitempty"`
+}
+
+// maxMatchesPerItem caps the works reported for one item.
+const maxMatchesPerItem = 50
+
+// Match looks every item up: exact matches on datahash and ISCC units,
+// similar works through the content index (DESIGN §4), works published at
+// the item's URL, and the current declarations on those works, their
+// owners' accounts, the URL's domain and URL prefixes. A malformed item
+// gets an Error, the others are answered.
+func (r *Registry) Match(ctx context.Context, items []MatchItem) ([]MatchResult, error) {
+	if len(items) > MaxBatch {
+		return nil, invalidf("%d items, the limit is %d per call", len(items), MaxBatch)
+	}
+	out := make([]MatchResult, len(items))
+	err := r.st.View(ctx, func(tx store.ReadTx) error {
+		names := map[string]string{}
+		for i, it := range items {
+			res, err := r.matchOne(tx, it, names)
+			if err != nil {
+				if errors.Is(err, ErrInvalid) {
+					out[i] = MatchResult{Error: err.Error(), Matches: []WorkMatch{}, Declarations: []AppliedDeclaration{}}
+					continue
+				}
+				return err
+			}
+			out[i] = res
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("match: %w", err)
+	}
+	return out, nil
+}
+
+func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]string) (MatchResult, error) {
+	res := MatchResult{Matches: []WorkMatch{}, Declarations: []AppliedDeclaration{}}
+	seen := map[string]bool{}
+	addWork := func(w store.Work, by, unit string, dist int, conf string) {
+		if seen[w.ID] || len(res.Matches) >= maxMatchesPerItem {
+			return
+		}
+		seen[w.ID] = true
+		res.Matches = append(res.Matches, WorkMatch{WorkID: w.ID, Account: w.AccountID, Title: w.Title, Creator: w.Creator,
+			ISCC: w.ISCC, MatchedBy: by, Unit: unit, Distance: dist, Confidence: conf})
+	}
+	if it.Datahash != "" {
+		ws, err := tx.WorksByDatahash(it.Datahash)
+		if err != nil {
+			return res, err
+		}
+		for _, w := range ws {
+			addWork(w, "datahash", "instance", 0, "exact")
+		}
+	}
+	codes := append([]string(nil), it.Units...)
+	if it.ISCC != "" {
+		codes = append(codes, it.ISCC)
+	}
+	for _, c := range codes {
+		if len(c) > 1024 {
+			return res, invalidf("code longer than 1024 bytes")
+		}
+		ws, err := tx.WorksByUnit(c)
+		if err != nil {
+			return res, err
+		}
+		for _, w := range ws {
+			addWork(w, "unit", c, 0, "exact")
+		}
+	}
+	q := UnitsOf(codes)
+	if it.PDQ != "" {
+		h, err := pdq.ParseHash(it.PDQ)
+		if err != nil {
+			return res, invalidf("pdq %q: %v", it.PDQ, err)
+		}
+		q = append(q, match.Unit256(match.PDQ, match.Code256FromBytes([32]byte(h))))
+	}
+	for _, h := range r.index.Search(q) {
+		if seen[h.WorkID] {
+			continue
+		}
+		w, err := tx.Work(h.WorkID)
+		if err != nil {
+			return res, err
+		}
+		addWork(w, "similarity", h.Unit, h.Distance, string(h.Confidence))
+	}
+	var u *url.URL
+	if it.URL != "" {
+		var err error
+		if u, err = parseHTTPURL(it.URL); err != nil {
+			return res, invalidf("url %q: %v", it.URL, err)
+		}
+		ws, err := tx.WorksByURL(u.String())
+		if err != nil {
+			return res, err
+		}
+		for _, w := range ws {
+			addWork(w, "url", "", 0, "exact")
+		}
+	}
+	// The declarations that apply.
+	dseen := map[string]bool{}
+	addDecls := func(ds []store.Declaration, via, conf string) {
+		for _, d := range ds {
+			if dseen[d.ID] || d.SupersededBy != "" {
+				continue
+			}
+			dseen[d.ID] = true
+			name, ok := names[d.AccountID]
+			if !ok {
+				if a, err := tx.Account(d.AccountID); err == nil {
+					name = a.Name
+				}
+				names[d.AccountID] = name
+			}
+			res.Declarations = append(res.Declarations, AppliedDeclaration{ID: d.ID, Account: d.AccountID, AccountName: name,
+				OnBehalfOf: d.OnBehalfOf, Subject: d.Subject, Terms: d.Terms, Signed: d.Signature != nil, LogIndex: d.LogIndex, AppliesVia: via, Confidence: conf})
+		}
+	}
+	owners := map[string]string{} // account → best confidence of its matched works
+	var order []string
+	for _, m := range res.Matches {
+		ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectWork, Value: m.WorkID})
+		if err != nil {
+			return res, err
+		}
+		addDecls(ds, "work:"+m.WorkID, m.Confidence)
+		if c, ok := owners[m.Account]; !ok || c == string(match.Unconfirmed) {
+			if !ok {
+				order = append(order, m.Account)
+			}
+			owners[m.Account] = m.Confidence
+		}
+	}
+	for _, acc := range order {
+		ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectAccount, Value: acc})
+		if err != nil {
+			return res, err
+		}
+		addDecls(ds, "account:"+acc, owners[acc])
+	}
+	if u != nil {
+		host := hostOf(u)
+		ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectDomain, Value: host})
+		if err != nil {
+			return res, err
+		}
+		addDecls(ds, "domain", "")
+		ps, err := tx.URLPrefixDeclarations(host, u.String())
+		if err != nil {
+			return res, err
+		}
+		addDecls(ps, "url-prefix", "")
+	}
+	return res, nil
+}
+
+// Work returns a work by ID.
+func (r *Registry) Work(ctx context.Context, id string) (store.Work, error) {
+	var w store.Work
+	err := r.st.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		w, err = tx.Work(id)
+		return err
+	})
+	return w, err
+}
+
+// Lookup answers the GET lookups: by ISCC (code or unit), datahash, URL
+// or domain; exactly one of them is given.
+func (r *Registry) Lookup(ctx context.Context, by, value string) (MatchResult, error) {
+	value = strings.TrimSpace(value)
+	var item MatchItem
+	switch by {
+	case "iscc":
+		item.ISCC = value
+	case "datahash":
+		item.Datahash = value
+	case "url":
+		item.URL = value
+	case "pdq":
+		item.PDQ = value
+	case "domain":
+		d, err := normalizeDomain(value)
+		if err != nil {
+			return MatchResult{}, err
+		}
+		res := MatchResult{Matches: []WorkMatch{}, Declarations: []AppliedDeclaration{}}
+		err = r.st.View(ctx, func(tx store.ReadTx) error {
+			ws, err := tx.WorksByDomain(d, "", maxMatchesPerItem)
+			if err != nil {
+				return err
+			}
+			for _, w := range ws {
+				res.Matches = append(res.Matches, WorkMatch{WorkID: w.ID, Account: w.AccountID, Title: w.Title, Creator: w.Creator, ISCC: w.ISCC, MatchedBy: "domain", Confidence: "exact"})
+			}
+			ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectDomain, Value: d})
+			if err != nil {
+				return err
+			}
+			for _, x := range ds {
+				res.Declarations = append(res.Declarations, AppliedDeclaration{ID: x.ID, Account: x.AccountID, OnBehalfOf: x.OnBehalfOf,
+					Subject: x.Subject, Terms: x.Terms, Signed: x.Signature != nil, LogIndex: x.LogIndex, AppliesVia: "domain"})
+			}
+			return nil
+		})
+		return res, err
+	default:
+		return MatchResult{}, invalidf("look up by %q: want iscc, datahash, url, pdq or domain", by)
+	}
+	rs, err := r.Match(ctx, []MatchItem{item})
+	if err != nil {
+		return MatchResult{}, err
+	}
+	if rs[0].Error != "" {
+		return MatchResult{}, invalidf("%s", rs[0].Error)
+	}
+	return rs[0], nil
+}

@@ -1,0 +1,231 @@
+package registry
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/askfirst/askfirst/internal/ledger"
+	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/iscc"
+)
+
+// WorkInput is a work to register, known by its codes.
+type WorkInput struct {
+	ISCC       string   `json:"iscc,omitempty"`
+	Units      []string `json:"units,omitempty"` // ISCC units; decomposed from ISCC when empty
+	Datahash   string   `json:"datahash,omitempty"`
+	PDQ        string   `json:"pdq,omitempty"` // 64 hex digits
+	PDQQuality int      `json:"pdq_quality,omitempty"`
+	Mediatype  string   `json:"mediatype,omitempty"`
+	Filesize   int64    `json:"filesize,omitempty"`
+	Title      string   `json:"title,omitempty"`
+	Creator    string   `json:"creator,omitempty"`
+	Locators   []string `json:"locators,omitempty"` // URLs where the work is published
+}
+
+// workStatement is the log entry of a registered work.
+type workStatement struct {
+	Type         string       `json:"type"` // "work"
+	ID           string       `json:"id"`
+	Account      string       `json:"account"`
+	RegisteredBy string       `json:"registered_by,omitempty"`
+	ISCC         string       `json:"iscc,omitempty"`
+	Units        []store.Unit `json:"units,omitempty"`
+	Datahash     string       `json:"datahash,omitempty"`
+	PDQ          string       `json:"pdq,omitempty"`
+	Title        string       `json:"title,omitempty"`
+	Creator      string       `json:"creator,omitempty"`
+	Locators     []string     `json:"locators,omitempty"`
+	Created      string       `json:"created"`
+}
+
+// unitKind names the kind of an ISCC unit for storage.
+func unitKind(c iscc.Code) string {
+	switch c.MainType() {
+	case iscc.MainTypeMeta:
+		return "meta"
+	case iscc.MainTypeContent:
+		return "content"
+	case iscc.MainTypeData:
+		return "data"
+	case iscc.MainTypeInstance:
+		return "instance"
+	case iscc.MainTypeSemantic:
+		return "semantic"
+	}
+	return ""
+}
+
+// buildWork validates in and returns the work to store.
+func buildWork(in WorkInput, owner, by string) (store.Work, error) {
+	w := store.Work{ID: newID("wrk"), AccountID: owner, RegisteredBy: by, Datahash: strings.TrimSpace(in.Datahash),
+		Mediatype: in.Mediatype, Filesize: in.Filesize, Title: strings.TrimSpace(in.Title), Creator: strings.TrimSpace(in.Creator)}
+	for _, f := range []struct{ name, v string }{{"title", w.Title}, {"creator", w.Creator}, {"mediatype", w.Mediatype}, {"datahash", w.Datahash}} {
+		if err := checkLen(f.name, f.v, MaxTextLen); err != nil {
+			return w, err
+		}
+	}
+	codes := in.Units
+	if in.ISCC != "" {
+		c, err := iscc.Decode(in.ISCC)
+		if err != nil {
+			return w, invalidf("iscc %q: %v", in.ISCC, err)
+		}
+		w.ISCC = c.String()
+		if len(codes) == 0 && c.MainType() == iscc.MainTypeISCC {
+			parts, err := iscc.Decompose(in.ISCC)
+			if err != nil {
+				return w, invalidf("iscc %q: %v", in.ISCC, err)
+			}
+			codes = parts
+		} else if len(codes) == 0 {
+			codes = []string{in.ISCC}
+		}
+	}
+	if len(codes) > MaxUnits {
+		return w, invalidf("%d units, the limit is %d", len(codes), MaxUnits)
+	}
+	for _, s := range codes {
+		c, err := iscc.Decode(s)
+		if err != nil {
+			return w, invalidf("unit %q: %v", s, err)
+		}
+		k := unitKind(c)
+		if k == "" {
+			return w, invalidf("unit %q is a %s, not an ISCC unit", s, c.MainType())
+		}
+		w.Units = append(w.Units, store.Unit{Kind: k, Bits: c.Bits(), Code: c.String()})
+	}
+	if in.PDQ != "" {
+		b, err := hex.DecodeString(in.PDQ)
+		if err != nil || len(b) != 32 {
+			return w, invalidf("pdq %q: want 64 hex digits", in.PDQ)
+		}
+		w.PDQ, w.PDQQuality = b, in.PDQQuality
+	}
+	if len(w.Units) == 0 && w.Datahash == "" && w.PDQ == nil {
+		return w, invalidf("a work needs codes: iscc, units, datahash or pdq")
+	}
+	if len(in.Locators) > MaxLocators {
+		return w, invalidf("%d locators, the limit is %d", len(in.Locators), MaxLocators)
+	}
+	for _, l := range in.Locators {
+		u, err := parseHTTPURL(l)
+		if err != nil {
+			return w, invalidf("locator %q: %v", l, err)
+		}
+		w.Locators = append(w.Locators, store.Locator{URL: u.String(), Domain: hostOf(u)})
+	}
+	return w, nil
+}
+
+func parseHTTPURL(s string) (*url.URL, error) {
+	if len(s) > MaxURLLen {
+		return nil, fmt.Errorf("longer than %d bytes", MaxURLLen)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("not an http or https URL")
+	}
+	u.Fragment = ""
+	u.Host = strings.ToLower(u.Host)
+	return u, nil
+}
+
+// hostOf returns u's host name, lower case, without "www.".
+func hostOf(u *url.URL) string {
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
+
+// Registered is a registered work with its receipt, and the receipt of the
+// declaration made with it, if any.
+type Registered struct {
+	Work               store.Work
+	Receipt            ledger.Receipt
+	Declaration        *store.Declaration
+	DeclarationReceipt *ledger.Receipt
+}
+
+// RegisterWorks registers works for p's account, or for member when p is
+// an organisation the member delegated to, all in one transaction (at
+// most MaxBatch). With terms, each work also gets a declaration with those
+// terms. Either every work is registered or none.
+func (r *Registry) RegisterWorks(ctx context.Context, p Principal, member string, works []WorkInput, terms []store.Term) ([]Registered, error) {
+	if err := requireWrite(p); err != nil {
+		return nil, err
+	}
+	if len(works) == 0 {
+		return nil, invalidf("no works")
+	}
+	if len(works) > MaxBatch {
+		return nil, invalidf("%d works, the limit is %d per call", len(works), MaxBatch)
+	}
+	if len(terms) > 0 {
+		if err := validateTerms(terms); err != nil {
+			return nil, err
+		}
+	}
+	now := r.timestamp()
+	out := make([]Registered, len(works))
+	rs, err := r.write(ctx, func(tx store.Tx, log func(any) (int64, error)) error {
+		owner, err := actingFor(tx, p, member)
+		if err != nil {
+			return err
+		}
+		by := ""
+		if owner != p.Account.ID {
+			by = p.Account.ID
+		}
+		for i, in := range works {
+			w, err := buildWork(in, owner, p.Account.ID)
+			if err != nil {
+				return fmt.Errorf("work %d: %w", i+1, err)
+			}
+			w.CreatedAt = now
+			st := workStatement{Type: "work", ID: w.ID, Account: owner, RegisteredBy: by, ISCC: w.ISCC, Units: w.Units,
+				Datahash: w.Datahash, Title: w.Title, Creator: w.Creator, Created: rfc3339(now)}
+			if w.PDQ != nil {
+				st.PDQ = hex.EncodeToString(w.PDQ)
+			}
+			for _, l := range w.Locators {
+				st.Locators = append(st.Locators, l.URL)
+			}
+			if w.LogIndex, err = log(st); err != nil {
+				return err
+			}
+			if err := tx.CreateWork(w); err != nil {
+				return err
+			}
+			out[i].Work = w
+			if len(terms) > 0 {
+				d, err := r.declare(tx, log, p, owner, store.Subject{Kind: store.SubjectWork, Value: w.ID}, terms, now, "")
+				if err != nil {
+					return err
+				}
+				out[i].Declaration = &d
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register works: %w", err)
+	}
+	// Receipts come in log order: each work, then its declaration.
+	k := 0
+	for i := range out {
+		out[i].Receipt = rs[k]
+		k++
+		if out[i].Declaration != nil {
+			out[i].DeclarationReceipt = &rs[k]
+			k++
+		}
+	}
+	r.index.Sync(ctx, r.st)
+	return out, nil
+}
