@@ -16,8 +16,9 @@
 //     search.
 //  3. Keywords in function and description, all that match: "train",
 //     "dataset", "data set", "llm", "machine learning", "scrap", "data is
-//     sold" give training; "user-initiated", "user prompt", "users ask",
-//     "user request", "assistant", "agent" give AI input; "search" gives AI
+//     sold", "ai development" give training; "user-initiated", "user
+//     prompt", "users ask", "user request", "user queries", "answer",
+//     "assistant", "agent", "chatbot" give AI input; "search" gives AI
 //     search.
 //  4. Otherwise Unknown.
 //
@@ -117,8 +118,8 @@ var keywords = []struct {
 	p     Purpose
 	words []string
 }{
-	{PurposeTraining, []string{"train", "dataset", "data set", "llm", "machine learning", "scrap", "data is sold"}},
-	{PurposeAIInput, []string{"user-initiated", "user prompt", "users ask", "user request", "assistant", "agent"}},
+	{PurposeTraining, []string{"train", "dataset", "data set", "llm", "machine learning", "scrap", "data is sold", "ai development"}},
+	{PurposeAIInput, []string{"user-initiated", "user prompt", "users ask", "user request", "user queries", "answer", "assistant", "agent", "chatbot"}},
 	{PurposeAISearch, []string{"search"}},
 }
 

@@ -61,6 +61,8 @@ func TestClassification(t *testing.T) {
 		{"Amazonbot", []airobots.Purpose{airobots.PurposeAIInput}, false},
 		{"YouBot", []airobots.Purpose{airobots.PurposeTraining, airobots.PurposeAISearch}, false},
 		{"bedrockbot", []airobots.Purpose{airobots.PurposeTraining}, false},
+		{"iaskspider/2.0", []airobots.Purpose{airobots.PurposeAIInput}, false},
+		{"OpenAI", []airobots.Purpose{airobots.PurposeUnknown}, false},
 	} {
 		c, ok := airobots.Lookup(tc.token)
 		if !ok || !slices.Equal(c.Purposes, tc.want) || c.Control != tc.control {
