@@ -365,3 +365,23 @@ func build(t testing.TB, embed embedder, specs ...manifestSpec) []byte {
 	}
 	return f2
 }
+
+// embedWebP places the store in a "C2PA" chunk of a minimal lossless WebP.
+func embedWebP() embedder {
+	riff := func(id string, data []byte) []byte {
+		c := append([]byte(id), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
+		c = append(c, data...)
+		if len(data)%2 == 1 {
+			c = append(c, 0)
+		}
+		return c
+	}
+	vp8l := riff("VP8L", []byte{0x2f, 0, 0, 0, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07, 0})
+	return func(store []byte) ([]byte, int64, int64) {
+		chunk := riff("C2PA", store)
+		body := append(append([]byte("WEBP"), vp8l...), chunk...)
+		f := append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(len(body)))...)
+		f = append(f, body...)
+		return f, int64(12 + len(vp8l)), int64(len(chunk))
+	}
+}

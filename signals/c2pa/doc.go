@@ -10,7 +10,8 @@
 //     sequence number, repeated box header), reassembled per box instance in
 //     sequence order; the PNG "caBX" chunk; the top-level ISOBMFF "uuid" box
 //     with the C2PA extended type D8FEC3D6-1B0E-483C-9297-5828877EC481
-//     (purpose "manifest") in MP4, MOV, HEIF and AVIF files.
+//     (purpose "manifest") in MP4, MOV, HEIF and AVIF files; the top-level
+//     "C2PA" chunk of RIFF files (WebP, WAV, AVI).
 //   - JUMBF (ISO/IEC 19566-5:2019 Annex A): superboxes "jumb", description
 //     boxes "jumd" (type UUID, toggles, label, ID, signature, private box),
 //     content boxes ("cbor", "json", others kept raw).
@@ -44,7 +45,7 @@
 // What it does not do: verify c2pa.hash.bmff (v2, v3) and c2pa.hash.boxes
 // hard bindings (Binding is then BindingUnchecked), follow remote manifests
 // (HTTP Link rel="c2pa-manifest"), read ingredient manifests, manifests in
-// WebP, GIF, TIFF, PDF or audio files, CAWG identity assertions, or
+// GIF, TIFF, SVG, PDF or MP3 files, CAWG identity assertions, or
 // redactions. It never performs I/O.
 //
 // All functions are pure and safe for concurrent use. Every size read from

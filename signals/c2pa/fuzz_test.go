@@ -19,6 +19,7 @@ func samples(t testing.TB) map[string][]byte {
 		"signed.jpg":   build(t, embedJPEG(400), signed(label, "ES256")),
 		"signed.png":   build(t, embedPNG(), signed(label, "EdDSA")),
 		"signed.mp4":   build(t, embedMP4(), manifestSpec{label: label, signer: "ES256", binding: "bmff", assertions: [][2]any{{"cawg.training-mining", cawg}}}),
+		"signed.webp":  build(t, embedWebP(), signed(label, "PS256")),
 		"unsigned.jpg": build(t, embedJPEG(60000), manifestSpec{label: label, assertions: [][2]any{{"c2pa.training-mining", cawg}}}),
 	}
 }
@@ -26,7 +27,8 @@ func samples(t testing.TB) map[string][]byte {
 func TestSamples(t *testing.T) {
 	want := map[string]c2pa.Status{
 		"signed.jpg": c2pa.StatusSignatureValid, "signed.png": c2pa.StatusSignatureValid,
-		"signed.mp4": c2pa.StatusSignatureValid, "unsigned.jpg": c2pa.StatusUnsigned,
+		"signed.mp4": c2pa.StatusSignatureValid, "signed.webp": c2pa.StatusSignatureValid,
+		"unsigned.jpg": c2pa.StatusUnsigned,
 	}
 	for name, b := range samples(t) {
 		path := filepath.Join("testdata", name)

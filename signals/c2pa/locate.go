@@ -32,6 +32,8 @@ const (
 	ContainerJPEG = "jpeg"
 	ContainerPNG  = "png"
 	ContainerBMFF = "bmff"
+	// ContainerRIFF: WebP, WAV or AVI.
+	ContainerRIFF = "riff"
 )
 
 // BMFFUUID is the extended type of the top-level ISOBMFF "uuid" box that
@@ -65,7 +67,8 @@ func (l Location) String() string {
 	return fmt.Sprintf("%s %s @%d", l.Container, l.Segment, off)
 }
 
-// Locate finds the C2PA manifest store in a JPEG, PNG or ISOBMFF file and
+// Locate finds the C2PA manifest store in a JPEG, PNG, ISOBMFF or RIFF
+// (WebP, WAV, AVI) file and
 // returns its JUMBF bytes (reassembled for JPEG) and where it was. It
 // returns an error wrapping ErrNoManifest when there is none,
 // ErrUnsupported for other formats, and ErrMalformed or ErrTooLarge for a
@@ -78,6 +81,8 @@ func Locate(data []byte) ([]byte, Location, error) {
 		return locatePNG(data)
 	case len(data) >= 8 && isBMFFStart(string(data[4:8])):
 		return locateBMFF(data)
+	case len(data) >= 12 && string(data[:4]) == "RIFF":
+		return locateRIFF(data)
 	}
 	return nil, Location{}, fmt.Errorf("locate c2pa manifest: %w", ErrUnsupported)
 }
@@ -308,4 +313,35 @@ func locateBMFF(data []byte) ([]byte, Location, error) {
 		pos += size
 	}
 	return nil, Location{}, fmt.Errorf("locate c2pa manifest in bmff: %w", ErrNoManifest)
+}
+
+// RIFF (WebP, WAV, AVI): a top-level "C2PA" chunk holds the store.
+func locateRIFF(data []byte) ([]byte, Location, error) {
+	end := 8 + int64(binary.LittleEndian.Uint32(data[4:]))
+	if end > int64(len(data)) {
+		return nil, Location{}, malformed("riff", fmt.Sprintf("RIFF size %d past end of file", end-8), 4)
+	}
+	pos := int64(12)
+	for n := 0; pos < end; n++ {
+		if n >= MaxSegments {
+			return nil, Location{}, fmt.Errorf("locate c2pa manifest in riff: more than %d chunks: %w", MaxSegments, ErrTooLarge)
+		}
+		if pos+8 > end {
+			return nil, Location{}, malformed("riff", "truncated chunk header", int(pos))
+		}
+		id := string(data[pos : pos+4])
+		size := int64(binary.LittleEndian.Uint32(data[pos+4:]))
+		if pos+8+size > end {
+			return nil, Location{}, malformed("riff", fmt.Sprintf("chunk %q size %d past end", id, size), int(pos))
+		}
+		if id == "C2PA" {
+			if size > MaxStoreSize {
+				return nil, Location{}, fmt.Errorf("locate c2pa manifest in riff: C2PA chunk of %d bytes over %d: %w", size, MaxStoreSize, ErrTooLarge)
+			}
+			return data[pos+8 : pos+8+size], Location{Container: ContainerRIFF, Segment: "C2PA chunk",
+				Ranges: []Range{{Start: pos, Length: 8 + size + size&1}}}, nil
+		}
+		pos += 8 + size + size&1
+	}
+	return nil, Location{}, fmt.Errorf("locate c2pa manifest in riff: %w", ErrNoManifest)
 }

@@ -245,6 +245,9 @@ func TestReadDamaged(t *testing.T) {
 	jpg := build(t, embedJPEG(300), signed(label, "ES256"))
 	pngf := build(t, embedPNG(), signed(label, "ES256"))
 	mp4 := build(t, embedMP4(), manifestSpec{label: label, signer: "ES256", binding: "bmff"})
+	webp := build(t, embedWebP(), signed(label, "ES256"))
+	webpNone := append([]byte{}, webp...)
+	copy(webpNone[bytes.Index(webpNone, []byte("C2PA")):], "XMP ")
 
 	// The second APP11 segment removed: the box instance is incomplete.
 	first := bytes.Index(jpg, []byte{0xFF, 0xEB})
@@ -278,6 +281,8 @@ func TestReadDamaged(t *testing.T) {
 		{"png truncated", pngf[:len(pngf)/2], c2pa.ErrMalformed},
 		{"png bad jumbf length", badBox, c2pa.ErrMalformed},
 		{"mp4 truncated", mp4[:100], c2pa.ErrMalformed},
+		{"webp truncated", webp[:len(webp)-40], c2pa.ErrMalformed},
+		{"webp without manifest", webpNone, c2pa.ErrNoManifest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
