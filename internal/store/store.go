@@ -152,7 +152,8 @@ type ReadTx interface {
 	Checkpoint() (size int64, note []byte, err error)
 }
 
-// Tx reads and writes within an Update transaction. Writes return
+// Tx reads and writes within an Update transaction. Times are stored to the
+// microsecond and read back in UTC; a zero time means unset. Writes return
 // ErrInvalid for a value breaking the contract, ErrConflict for a duplicate,
 // ErrNotFound when a row they refer to is missing.
 type Tx interface {

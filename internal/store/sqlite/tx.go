@@ -28,11 +28,13 @@ type tx struct {
 
 var _ store.Tx = (*tx)(nil)
 
+// nanos converts t for storage. Times are kept to the microsecond, as in
+// every driver (PostgreSQL's timestamptz resolution).
 func nanos(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
-	return t.UnixNano()
+	return t.Truncate(time.Microsecond).UnixNano()
 }
 
 func fromNanos(n int64) time.Time {
