@@ -64,7 +64,10 @@ type Box struct {
 
 // Description is a JUMBF description box ("jumd").
 type Description struct {
-	Type    UUID
+	// Type is the type UUID of the superbox's content (TypeManifest, ...).
+	Type UUID
+	// Toggles is the bit field saying which optional fields follow
+	// (0x01 requestable, 0x02 label, 0x04 ID, 0x08 signature, 0x10 private).
 	Toggles byte
 	// Label is present when Toggles&0x02 is set.
 	Label string
