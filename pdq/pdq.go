@@ -50,7 +50,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"math"
 )
 
 // MinDim is the smallest width and height the reference hashes
@@ -240,7 +239,7 @@ func checkLuma(luma []float32, width, height int) error {
 		return fmt.Errorf("pdq: luma of %d values for %dx%d: %w", len(luma), width, height, ErrBadLuma)
 	}
 	for i, v := range luma {
-		if !(math.Abs(float64(v)) <= maxAbsLuma) { // also rejects NaN
+		if !(v >= -maxAbsLuma && v <= maxAbsLuma) { // also rejects NaN
 			return fmt.Errorf("pdq: luma value %g at index %d: %w (want finite, |v| <= %d)", v, i, ErrBadLuma, maxAbsLuma)
 		}
 	}
