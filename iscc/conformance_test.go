@@ -138,6 +138,21 @@ var runners = map[string]runner{
 		}
 		return iscc.GenInstanceCode(r, bits)
 	},
+	"gen_iscc_id_v1": func(in []json.RawMessage, _ string) (any, error) {
+		var ts uint64
+		var hub uint16
+		var realm uint8
+		for i, v := range []any{&ts, &hub, &realm} {
+			if err := arg(in, i, v); err != nil {
+				return nil, err
+			}
+		}
+		c, err := iscc.GenISCCIDv1(ts, hub, iscc.SubType(realm))
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"iscc": c.String()}, nil
+	},
 	"gen_iscc_code_v0": func(in []json.RawMessage, _ string) (any, error) {
 		var codes []string
 		if err := arg(in, 0, &codes); err != nil {
@@ -298,19 +313,29 @@ func TestConformance(t *testing.T) {
 	if n != 50 {
 		t.Errorf("ran %d official vectors, want all 50", n)
 	}
-	if path := os.Getenv("ISCC_VECTORS"); path != "" {
-		t.Run("ISCC_VECTORS", func(t *testing.T) {
-			if m := runVectorFile(t, path); m == 0 {
-				t.Errorf("%s: no vectors run", path)
-			}
-		})
-	}
+	runEnvVectors(t)
 }
 
-// TestExtraVectors proves the ISCC_VECTORS path (file: inputs, error
-// outputs, unknown functions) on a small vector file of our own.
-func TestExtraVectors(t *testing.T) {
-	if n := runVectorFile(t, filepath.Join("testdata", "extra", "vectors.json")); n == 0 {
-		t.Fatal("no extra vectors run")
+// runEnvVectors runs the vector file named by $ISCC_VECTORS, if any.
+func runEnvVectors(t *testing.T) {
+	path := os.Getenv("ISCC_VECTORS")
+	if path == "" {
+		return
 	}
+	t.Run("ISCC_VECTORS", func(t *testing.T) {
+		if n := runVectorFile(t, path); n == 0 {
+			t.Errorf("ISCC_VECTORS=%s: no vectors run", path)
+		}
+	})
+}
+
+// TestExtraVectors proves the $ISCC_VECTORS path (file: inputs, error
+// outputs, unknown functions) with a small vector file of our own.
+func TestExtraVectors(t *testing.T) {
+	path, err := filepath.Abs(filepath.Join("testdata", "extra", "vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ISCC_VECTORS", path)
+	runEnvVectors(t)
 }

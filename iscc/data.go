@@ -30,24 +30,46 @@ func cdcCut(buf []byte) int {
 	if s > cdcMax {
 		buf = buf[:cdcMax]
 	}
-	var pattern uint32
 	center := min(cdcCenter, len(buf))
-	for j, c := range buf[cdcMin:center] {
-		pattern = pattern>>1 + cdcGear[c]
-		if pattern&cdcMaskS == 0 {
-			return cdcMin + j + 1
+	pos, pattern, found := cdcScan(buf[:center], cdcMin, 0, cdcMaskS)
+	if found || center == len(buf) {
+		return pos
+	}
+	pos, _, _ = cdcScan(buf, center, pattern, cdcMaskL)
+	return pos
+}
+
+// cdcScan rolls the gear hash over buf[i:] from state pattern and returns
+// the cut position (one past the first byte whose pattern has no bit of
+// mask set), or len(buf) and the final state if there is none.
+//
+// Two bytes are taken per step: with p' = p>>1 + g1, also
+// p'>>1 = (p + 2·g1)>>2 (flooring twice equals flooring once), so both
+// patterns come from p directly and the serial dependency per byte
+// shrinks. Patterns stay below 2^32, so 64-bit arithmetic is exact.
+func cdcScan(buf []byte, i int, pattern uint32, mask uint64) (int, uint32, bool) {
+	p := uint64(pattern)
+	for ; i+1 < len(buf); i += 2 {
+		g1 := uint64(cdcGear[buf[i]])
+		g2 := uint64(cdcGear[buf[i+1]])
+		p1 := p>>1 + g1
+		p2 := (p+2*g1)>>2 + g2
+		if p1&mask == 0 {
+			return i + 1, uint32(p1), true
+		}
+		if p2&mask == 0 {
+			return i + 2, uint32(p2), true
+		}
+		p = p2
+	}
+	if i < len(buf) {
+		p = p>>1 + uint64(cdcGear[buf[i]])
+		i++
+		if p&mask == 0 {
+			return i, uint32(p), true
 		}
 	}
-	if center == len(buf) {
-		return center
-	}
-	for j, c := range buf[center:] {
-		pattern = pattern>>1 + cdcGear[c]
-		if pattern&cdcMaskL == 0 {
-			return center + j + 1
-		}
-	}
-	return len(buf)
+	return i, uint32(p), false
 }
 
 // dataBufSize is the DataHasher's working buffer; memory use is constant.

@@ -96,3 +96,25 @@ func TestUniversalHash(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCDCCut compares the chunker's cut points with the naive reading of
+// the algorithm on arbitrary input.
+func FuzzCDCCut(f *testing.F) {
+	f.Add([]byte{})
+	f.Add(bytes.Repeat([]byte{0}, 9000))
+	f.Add(bytes.Repeat([]byte("abcdefg"), 2000))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want := naiveChunks(data)
+		rest := data
+		for i, w := range want {
+			cut := cdcCut(rest)
+			if cut != len(w) {
+				t.Fatalf("chunk %d: cdcCut = %d, naive %d", i, cut, len(w))
+			}
+			rest = rest[cut:]
+		}
+		if len(rest) != 0 {
+			t.Fatalf("%d bytes left after the naive chunks", len(rest))
+		}
+	})
+}
