@@ -1,6 +1,7 @@
 package robotstxt_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -30,7 +31,9 @@ func reference(rules []robotstxt.Rule, path string) bool {
 // plain scan on generated files with many rules.
 func TestAgainstReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	parts := []string{"/", "a", "b", "ab", "*", ".html", "?", "=", "x/", "%C3%A4", "ä"}
+	// Short parts exercise wildcards; long ones give literal prefixes of 8
+	// bytes or more, which the index buckets.
+	parts := []string{"/", "a", "b", "ab", "*", ".html", "?", "=", "x/", "%C3%A4", "ä", "wiki/Spezial:", "wikipedia/", "wiki/Special", "$"}
 	gen := func(n int) string {
 		var b strings.Builder
 		for range n {
@@ -38,7 +41,7 @@ func TestAgainstReference(t *testing.T) {
 		}
 		return b.String()
 	}
-	for file := range 50 {
+	for file := range 200 {
 		var b strings.Builder
 		b.WriteString("User-agent: bot\n")
 		nrules := 10 + rng.IntN(80)
@@ -105,4 +108,38 @@ func FuzzParse(f *testing.F) {
 		r.ContentSignals(agent)
 		robotstxt.Path(path)
 	})
+}
+
+// TestIndexOnlyLongPatterns covers a large group whose patterns all have
+// long literal prefixes, so a query may find no candidate at all.
+func TestIndexOnlyLongPatterns(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("User-agent: *\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "Disallow: /section-%02d/private\nAllow: /section-%02d/private/ok$\n", i, i)
+	}
+	r := robotstxt.Parse([]byte(b.String()))
+	for _, tc := range []struct {
+		path string
+		want bool
+		line int
+	}{
+		{"/section-07/private/x", false, 16},
+		{"/section-07/private/ok", true, 17},
+		{"/section-07/public", true, 0},
+		{"/x", true, 0},
+		{"/", true, 0},
+	} {
+		d := r.Allowed("bot", tc.path)
+		line := 0
+		if d.Rule != nil {
+			line = d.Rule.Line
+		}
+		if d.Allowed != tc.want || line != tc.line {
+			t.Errorf("Allowed(bot, %q) = %v (line %d), want %v (line %d)", tc.path, d.Allowed, line, tc.want, tc.line)
+		}
+		if want := reference(r.Rules("bot"), tc.path); d.Allowed != want {
+			t.Errorf("Allowed(bot, %q) = %v, reference says %v", tc.path, d.Allowed, want)
+		}
+	}
 }

@@ -46,7 +46,6 @@ package robotstxt
 import (
 	"bytes"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -200,11 +199,10 @@ type selection struct {
 	groups []int
 	lines  []int
 
-	// sorted holds the rules of all groups, longest pattern first and Allow
-	// before Disallow at equal length, so that the first match decides. It
+	// index holds the rules of all groups for first-match evaluation; it
 	// is built on first use by selections with many rules.
-	once   sync.Once
-	sorted []*Rule
+	once  sync.Once
+	index *ruleIndex
 
 	// Inline storage for the common single-group selection.
 	group1, line1 [1]int
@@ -313,14 +311,8 @@ func (r *Robots) Allowed(agent, path string) Decision {
 		return d
 	}
 	var rule *Rule
-	if sorted := r.sortedRules(sel); sorted != nil {
-		for _, ru := range sorted {
-			if match(ru.Pattern, path) {
-				rule = ru
-				break
-			}
-		}
-		if rule != nil {
+	if ix := r.ruleIndex(sel); ix != nil {
+		if rule = ix.first(path); rule != nil {
 			d.Allowed = rule.Allow
 			d.Rule = rule
 		}
@@ -347,9 +339,9 @@ func (r *Robots) Allowed(agent, path string) Decision {
 	return d
 }
 
-// sortedRules returns the selection's rules sorted for first-match
-// evaluation, or nil when the selection is small enough to scan.
-func (r *Robots) sortedRules(sel *selection) []*Rule {
+// ruleIndex returns the selection's rule index, or nil when the selection
+// is small enough to scan.
+func (r *Robots) ruleIndex(sel *selection) *ruleIndex {
 	n := 0
 	for _, gi := range sel.groups {
 		n += len(r.groups[gi].rules)
@@ -364,16 +356,9 @@ func (r *Robots) sortedRules(sel *selection) []*Rule {
 				rules = append(rules, &r.groups[gi].rules[i])
 			}
 		}
-		sort.SliceStable(rules, func(i, j int) bool {
-			a, b := rules[i], rules[j]
-			if len(a.Pattern) != len(b.Pattern) {
-				return len(a.Pattern) > len(b.Pattern)
-			}
-			return a.Allow && !b.Allow
-		})
-		sel.sorted = rules
+		sel.index = newRuleIndex(rules)
 	})
-	return sel.sorted
+	return sel.index
 }
 
 // Rules returns the Allow and Disallow rules that apply to agent, the rules
