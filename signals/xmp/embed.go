@@ -30,6 +30,22 @@ type Reservation struct {
 	// OtherConstraints, if not empty, is written as the x-default item of
 	// plus:OtherConstraints (for DMI-PROHIBITED-SEECONSTRAINT).
 	OtherConstraints string
+	// BreakC2PA allows writing into a file that carries a C2PA manifest
+	// store. Any change to such a file breaks the manifest's hard binding,
+	// so its Content Credentials then read as tampered; without BreakC2PA
+	// the Embed functions refuse with an error wrapping ErrCannotEmbed.
+	BreakC2PA bool
+}
+
+// c2paStoreType is the start of the JUMBF type UUID of a C2PA manifest
+// store ("c2pa" 0011-0010-8000-00AA00389B71).
+var c2paStoreType = []byte("c2pa\x00\x11\x00\x10\x80\x00\x00\xaa\x00\x38\x9b\x71")
+
+func refuseC2PA(format string, r Reservation) error {
+	if r.BreakC2PA {
+		return nil
+	}
+	return fmt.Errorf("embed xmp: the %s file carries a C2PA manifest; writing would break its hard binding (set BreakC2PA to write anyway): %w", format, ErrCannotEmbed)
 }
 
 func (r Reservation) check() error {
@@ -221,7 +237,8 @@ func checkOnlyTarget(img []byte, target int64, hasTarget bool) error {
 // rewritten in place with MergePacket, keeping its other properties;
 // otherwise a new APP1 segment is inserted after the leading APP0/APP1
 // (JFIF, Exif) segments. Extended XMP is left as it is; if it holds a Data
-// Mining property, EmbedJPEG returns an error wrapping ErrCannotEmbed.
+// Mining property, EmbedJPEG returns an error wrapping ErrCannotEmbed, as it
+// does for a file with a C2PA manifest (APP11 JUMBF) unless r.BreakC2PA.
 func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 	if err := r.check(); err != nil {
 		return nil, err
@@ -232,6 +249,13 @@ func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 	segs, err := jpegSegments(img)
 	if err != nil {
 		return nil, fmt.Errorf("embed xmp: %w", err)
+	}
+	for _, s := range segs {
+		if s.marker == 0xEB && bytes.HasPrefix(s.payload, []byte("JP")) && bytes.Contains(s.payload, c2paStoreType) {
+			if err := refuseC2PA("JPEG", r); err != nil {
+				return nil, err
+			}
+		}
 	}
 	target := -1
 	insertAt := 2
@@ -282,7 +306,8 @@ func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 // XMP chunk is rewritten in place with MergePacket; otherwise the chunk is
 // inserted right after IHDR. If another chunk (tEXt, zTXt, ImageMagick raw
 // profile) already holds a Data Mining property, EmbedPNG returns an error
-// wrapping ErrCannotEmbed.
+// wrapping ErrCannotEmbed, as it does for a file with a C2PA manifest
+// ("caBX" chunk) unless r.BreakC2PA.
 func EmbedPNG(img []byte, r Reservation) ([]byte, error) {
 	if err := r.check(); err != nil {
 		return nil, err
@@ -296,6 +321,13 @@ func EmbedPNG(img []byte, r Reservation) ([]byte, error) {
 	}
 	if len(chunks) == 0 || chunks[0].typ != "IHDR" {
 		return nil, fmt.Errorf("embed xmp: PNG does not start with IHDR: %w", ErrMalformed)
+	}
+	for _, c := range chunks {
+		if c.typ == "caBX" {
+			if err := refuseC2PA("PNG", r); err != nil {
+				return nil, err
+			}
+		}
 	}
 	var packet []byte
 	from, to := chunks[0].end, chunks[0].end

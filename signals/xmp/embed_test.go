@@ -2,6 +2,7 @@ package xmp_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"image"
 	"image/jpeg"
@@ -87,6 +88,12 @@ func TestEmbedRefuses(t *testing.T) {
 		{"png ztxt holds value", func() ([]byte, error) {
 			return xmp.EmbedPNG(pngWith(t, zTXt(xmp.PNGKeyword, ext)), xmp.Reservation{DataMining: xmp.Prohibited})
 		}, xmp.ErrCannotEmbed},
+		{"jpeg with c2pa manifest", func() ([]byte, error) {
+			return xmp.EmbedJPEG(jpegWith(t, app11C2PA()), xmp.Reservation{DataMining: xmp.Prohibited})
+		}, xmp.ErrCannotEmbed},
+		{"png with c2pa manifest", func() ([]byte, error) {
+			return xmp.EmbedPNG(pngWith(t, pngChunk("caBX", c2paStore())), xmp.Reservation{DataMining: xmp.Prohibited})
+		}, xmp.ErrCannotEmbed},
 		{"not a jpeg", func() ([]byte, error) {
 			return xmp.EmbedJPEG(plainPNG(t), xmp.Reservation{DataMining: xmp.Prohibited})
 		}, xmp.ErrMalformed},
@@ -124,5 +131,44 @@ func TestMergePacketKeepsBytes(t *testing.T) {
 	}
 	if _, err := xmp.MergePacket([]byte("<a>no rdf</a>"), xmp.Reservation{DataMining: xmp.Prohibited}); !errors.Is(err, xmp.ErrMalformed) {
 		t.Errorf("MergePacket(no rdf:RDF) error = %v, want ErrMalformed", err)
+	}
+}
+
+// c2paStore is the start of a C2PA manifest store: a jumb superbox whose
+// description box has the store type; enough for the writer to notice it.
+func c2paStore() []byte {
+	desc := append([]byte("c2pa\x00\x11\x00\x10\x80\x00\x00\xaa\x00\x38\x9b\x71"), 0x03)
+	desc = append(desc, "c2pa\x00"...)
+	jumd := binary.BigEndian.AppendUint32(nil, uint32(8+len(desc)))
+	jumd = append(append(jumd, "jumd"...), desc...)
+	jumb := binary.BigEndian.AppendUint32(nil, uint32(8+len(jumd)))
+	return append(append(jumb, "jumb"...), jumd...)
+}
+
+// app11C2PA wraps c2paStore in one APP11 JPEG XT segment.
+func app11C2PA() []byte {
+	st := c2paStore()
+	seg := []byte{0xFF, 0xEB}
+	seg = binary.BigEndian.AppendUint16(seg, uint16(2+8+len(st)))
+	seg = append(seg, 'J', 'P', 0, 1, 0, 0, 0, 1)
+	return append(seg, st...)
+}
+
+func TestEmbedBreakC2PA(t *testing.T) {
+	for name, f := range map[string]struct {
+		file  []byte
+		embed func([]byte, xmp.Reservation) ([]byte, error)
+	}{
+		"jpeg": {jpegWith(t, app11C2PA()), xmp.EmbedJPEG},
+		"png":  {pngWith(t, pngChunk("caBX", c2paStore())), xmp.EmbedPNG},
+	} {
+		out, err := f.embed(f.file, xmp.Reservation{DataMining: xmp.Prohibited, BreakC2PA: true})
+		if err != nil {
+			t.Fatalf("embed(%s, BreakC2PA): %v", name, err)
+		}
+		r, err := xmp.Read(out)
+		if err != nil || len(r.DataMining) != 1 || r.DataMining[0].Value != xmp.Prohibited {
+			t.Errorf("Read(embed(%s, BreakC2PA)) = %+v, %v; want DMI-PROHIBITED", name, r, err)
+		}
 	}
 }
