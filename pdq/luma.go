@@ -95,18 +95,35 @@ func (s ycbcrSource) row(y int, dst []float32) {
 }
 
 // yccLuma is rgbLuma(color.YCbCrToRGB(y, cb, cr)), the pixels Go's JPEG
-// decoder yields, with the clamping done without branches (the same
-// arithmetic as the standard library's; TestYCCLuma compares all 2^24
-// inputs).
+// decoder yields, without branches: the standard library clamps each
+// 16.16 fixed-point channel value v to [0, 0xffffff] and keeps v>>16, which
+// equals clamping v>>16 to [0, 255]; the clamped tables below are indexed
+// by v>>16 directly. TestYCCLuma compares all 2^24 inputs.
 func yccLuma(y, cb, cr uint8) float32 {
 	yy1 := int32(y) * 0x10101
 	cb1 := int32(cb) - 128
 	cr1 := int32(cr) - 128
-	r := min(max(yy1+91881*cr1, 0), 0xffffff) >> 16
-	g := min(max(yy1-22554*cb1-46802*cr1, 0), 0xffffff) >> 16
-	b := min(max(yy1+116130*cb1, 0), 0xffffff) >> 16
-	return float32(lumaR[uint8(r)]+lumaG[uint8(g)]) + lumaB[uint8(b)]
+	r := (yy1+91881*cr1)>>16 + clampOffset
+	g := (yy1-22554*cb1-46802*cr1)>>16 + clampOffset
+	b := (yy1+116130*cb1)>>16 + clampOffset
+	return float32(lumaRc[r&clampMask]+lumaGc[g&clampMask]) + lumaBc[b&clampMask]
 }
+
+// The channel values v>>16 of yccLuma lie in [-227, 481]; the tables cover
+// [-clampOffset, clampOffset) and hold the luma products of the clamped
+// channel.
+const (
+	clampOffset = 512
+	clampMask   = 2*clampOffset - 1
+)
+
+var lumaRc, lumaGc, lumaBc = func() (r, g, b [2 * clampOffset]float32) {
+	for i := range r {
+		c := uint8(min(max(i-clampOffset, 0), 255))
+		r[i], g[i], b[i] = lumaR[c], lumaG[c], lumaB[c]
+	}
+	return
+}()
 
 func (s ycbcrSource) lumaAt(x, y int) float32 {
 	m := s.m
