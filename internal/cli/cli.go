@@ -48,6 +48,8 @@ func commands() []command {
 		{"id", "compute the ISCC content codes (and PDQ) of files", runID},
 		{"check", "check URLs and files against every AI-use signal, per use", runCheck},
 		{"audit", "audit a training dataset: cleared dataset, evidence, licensing bill", runAudit},
+		{"serve", "run the registry: API, log and web page (SQLite in ./askfirst-data by default)", runServe},
+		{"verify", "monitor a registry's log and verify receipts offline", runVerify},
 		// One line per subcommand, each implemented in its own file.
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
