@@ -127,7 +127,8 @@ func runID(ctx context.Context, e *env, args []string) int {
 const isccWidth = len("ISCC:") + 53
 
 // idInputs expands the arguments: directories are walked in lexical order
-// (regular files only), "-" is standard input (once).
+// (regular files and symbolic links to regular files; linked directories
+// are not entered), "-" is standard input (once).
 func (e *env) idInputs(args []string) ([]*idJob, int) {
 	var list []*idJob
 	add := func(path string, err error, stdin bool) {
@@ -161,8 +162,15 @@ func (e *env) idInputs(args []string) ([]*idJob, int) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() {
+			switch {
+			case d.Type().IsRegular():
 				add(p, nil, false)
+			case d.Type()&fs.ModeSymlink != 0:
+				// A link to a regular file counts; links to directories
+				// are not followed (no cycles).
+				if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+					add(p, nil, false)
+				}
 			}
 			return nil
 		})
