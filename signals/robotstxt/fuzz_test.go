@@ -107,6 +107,10 @@ func FuzzParse(f *testing.F) {
 		}
 		r.ContentSignals(agent)
 		robotstxt.Path(path)
+		rt := robotstxt.ParseTruncated(data)
+		if d := rt.Allowed(agent, path); d.Allowed != reference(rt.Rules(agent), path) && path != "/robots.txt" {
+			t.Fatalf("ParseTruncated: Allowed(%q, %q) = %v disagrees with the reference", agent, path, d.Allowed)
+		}
 	})
 }
 

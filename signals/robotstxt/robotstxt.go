@@ -249,24 +249,59 @@ func (r *Robots) Size() int { return r.size }
 
 // Parse parses a robots.txt body. It never fails: lines that do not parse
 // are ignored (and reported by Warnings), and content after MaxSize bytes is
-// ignored, as RFC 9309 §2.5 allows.
+// ignored, as RFC 9309 §2.5 allows; a line cut by the limit is handled as
+// ParseTruncated says.
 func Parse(data []byte) *Robots {
-	r := &Robots{status: StatusOK}
 	if len(data) > MaxSize {
-		// Keep only complete lines within the limit: a rule cut in the middle
-		// could change its meaning.
-		cut := data[:MaxSize]
-		if i := bytes.LastIndexAny(cut, "\r\n"); i >= 0 {
-			cut = cut[:i+1]
-		} else {
-			cut = nil
+		r := parse(data[:MaxSize], true)
+		r.warnings = append([]Warning{{Message: fmt.Sprintf("file is %d bytes; content after the %d-byte parse limit ignored", len(data), MaxSize)}}, r.warnings...)
+		if len(r.warnings) > MaxWarnings {
+			r.warnings = r.warnings[:MaxWarnings]
 		}
-		r.warn(0, fmt.Sprintf("file is %d bytes; content after the %d-byte parse limit ignored", len(data), MaxSize))
-		data = cut
+		return r
 	}
-	r.size = len(data)
+	return parse(data, false)
+}
+
+// ParseTruncated parses a body that the fetcher cut at its size limit (at
+// most MaxSize bytes kept). Its last line may be incomplete, and a rule
+// cut short can only become broader: a cut Disallow still reserves at
+// least what it named, so it is kept, while any other cut line (an Allow
+// that would grant more, a user-agent, a Content-Usage) is ignored, with a
+// warning.
+func ParseTruncated(data []byte) *Robots {
+	if len(data) > MaxSize {
+		return Parse(data)
+	}
+	return parse(data, true)
+}
+
+func parse(data []byte, truncated bool) *Robots {
+	r := &Robots{status: StatusOK}
+	var tail []byte
+	if truncated {
+		if i := bytes.LastIndexAny(data, "\r\n"); i >= 0 {
+			data, tail = data[:i+1], data[i+1:]
+		} else {
+			data, tail = nil, data
+		}
+	}
+	r.size = len(data) + len(tail)
 	p := parser{r: r, cur: -1}
-	p.parse(string(skipBOM(data)))
+	body := string(skipBOM(data))
+	if len(tail) > 0 {
+		line := strings.Count(body, "\n") + 1
+		if strings.Count(body, "\n") == 0 {
+			line = strings.Count(body, "\r") + 1
+		}
+		if name, _, ok := splitRecord(trimSpace(string(tail))); ok && classify(name) == keyDisallow {
+			r.warn(line, "line cut by the size limit; kept, since a cut Disallow can only reserve more")
+			body += string(tail)
+		} else {
+			r.warn(line, "line cut by the size limit; ignored")
+		}
+	}
+	p.parse(body)
 	return r
 }
 

@@ -164,26 +164,64 @@ func TestFromStatus(t *testing.T) {
 	}
 }
 
+// limitFile returns a file whose rule `last` starts before MaxSize and
+// ends after it, followed by "Disallow: /after-limit".
+func limitFile(last string) string {
+	head := "User-agent: *\nDisallow: /private/\nAllow: /private/open/\n"
+	var b strings.Builder
+	b.WriteString(head)
+	line := "# padding padding padding padding padding padding padding\n"
+	for b.Len()+len(line) < robotstxt.MaxSize-len(last)/2 {
+		b.WriteString(line)
+	}
+	// Fill with one comment line so that `last` straddles the limit.
+	fill := robotstxt.MaxSize - len(last)/2 - b.Len()
+	if fill > 1 {
+		b.WriteString("#" + strings.Repeat("x", fill-2) + "\n")
+	}
+	b.WriteString(last + "\nDisallow: /after-limit\n")
+	return b.String()
+}
+
 func TestParseLimit(t *testing.T) {
-	head := "User-agent: *\nDisallow: /private/\n"
-	pad := strings.Repeat("# padding padding padding padding padding padding\n", robotstxt.MaxSize/50)
-	pad = pad[:robotstxt.MaxSize-len(head)-len("Disallow: /lo")] // the next rule straddles the limit
-	f := head + pad + "Disallow: /long-rule-cut-by-the-limit\nDisallow: /\n"
-	r := robotstxt.Parse([]byte(f))
-	if r.Size() > robotstxt.MaxSize {
-		t.Errorf("Size() = %d, want at most %d", r.Size(), robotstxt.MaxSize)
-	}
-	if !r.Allowed("x", "/public").Allowed {
-		t.Errorf("rules after the %d-byte limit applied: /public disallowed", robotstxt.MaxSize)
-	}
-	if !r.Allowed("x", "/lo").Allowed {
-		t.Errorf("a rule cut by the limit applied: /lo disallowed")
-	}
-	if r.Allowed("x", "/private/a").Allowed {
-		t.Errorf("rule before the limit ignored: /private/a allowed")
-	}
-	if w := r.Warnings(); len(w) == 0 || w[0].Line != 0 {
-		t.Errorf("Warnings() = %v, want a file-level warning about the limit", w)
+	for _, tc := range []struct {
+		name, last string
+		checks     []check
+	}{
+		{"cut disallow kept", "Disallow: /long-rule-cut-by-the-limit", []check{
+			{"x", "/long-rule-cut-by-the-limit/x", false}, // the cut rule still covers it
+			{"x", "/after-limit", true},
+			{"x", "/private/a", false},
+			{"x", "/private/open/a", true},
+		}},
+		{"cut allow ignored", "Allow: /private/open-for-everyone-once-complete", []check{
+			{"x", "/private/open-for-everyone-once-complete", false}, // the cut Allow must not grant
+			{"x", "/private/open/a", true},
+			{"x", "/after-limit", true},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := limitFile(tc.last)
+			if i := strings.Index(f, tc.last); i >= robotstxt.MaxSize || i+len(tc.last) <= robotstxt.MaxSize {
+				t.Fatalf("test file: rule at %d..%d does not straddle %d", i, i+len(tc.last), robotstxt.MaxSize)
+			}
+			for name, r := range map[string]*robotstxt.Robots{
+				"Parse":          robotstxt.Parse([]byte(f)),
+				"ParseTruncated": robotstxt.ParseTruncated([]byte(f[:robotstxt.MaxSize])),
+			} {
+				if r.Size() > robotstxt.MaxSize {
+					t.Errorf("%s: Size() = %d, want at most %d", name, r.Size(), robotstxt.MaxSize)
+				}
+				for _, c := range tc.checks {
+					if got := r.Allowed(c.agent, c.url).Allowed; got != c.want {
+						t.Errorf("%s: Allowed(%q) = %v, want %v", name, c.url, got, c.want)
+					}
+				}
+				if len(r.Warnings()) == 0 {
+					t.Errorf("%s: no warning about the cut line", name)
+				}
+			}
+		})
 	}
 }
 
