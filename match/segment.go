@@ -73,22 +73,28 @@ func splitWidths(nbits, m int) []int {
 // chooseSubstrings picks the number of substrings for n codes of nbits bits
 // tuned for radius r, by a cost model calibrated on the benchmark machine
 // (see bench/README.md). Layouts whose offsets would take more than 8 bytes
-// per code, or whose entries would exceed the memory budget (MemoryBudget64,
-// MemoryBudget256 bytes per code beyond the codes), are not considered.
+// per code, or whose tables would exceed the memory budget (MemoryBudget64,
+// MemoryBudget256 bytes per code beyond the codes), are not considered; the
+// budget is reckoned at 2^20 codes or more, below which offsets dominate.
 func chooseSubstrings(nbits, n, r int) int {
 	best, bestCost := 0, 0.0
+	lean, leanBytes := 0, 0.0
 	entry, budget := 8.0, float64(MemoryBudget64)
 	if nbits == 256 {
 		entry, budget = 4.0, float64(MemoryBudget256)
 	}
+	nn := float64(max(n, 1<<20))
 	for m := (nbits + maxWidth - 1) / maxWidth; m <= nbits/minWidth; m++ {
 		ws := splitWidths(nbits, m)
 		var offBytes float64
 		for _, w := range ws {
 			offBytes += float64(uint64(1)<<uint(w)) * 4
 		}
-		nn := float64(max(n, 1<<16))
-		if offBytes > 8*nn || 12+float64(m-1)*entry+offBytes/nn > budget {
+		perCode := 12 + float64(m-1)*entry + offBytes/nn
+		if lean == 0 || perCode < leanBytes {
+			lean, leanBytes = m, perCode
+		}
+		if offBytes > 8*nn || perCode > budget {
 			continue
 		}
 		c := probeCost(nbits, ws, radii(m, r), n)
@@ -97,7 +103,7 @@ func chooseSubstrings(nbits, n, r int) int {
 		}
 	}
 	if best == 0 {
-		best = nbits / minWidth
+		best = lean
 	}
 	return best
 }

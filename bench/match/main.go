@@ -26,7 +26,9 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/askfirst/askfirst/match"
@@ -44,7 +46,7 @@ func main() {
 	flag.IntVar(&c.n, "n", 10_000_000, "codes per data set")
 	flag.IntVar(&c.single, "single", 10_000, "single queries timed one by one")
 	flag.IntVar(&c.batch, "batch", 1_000_000, "queries in the timed batch (64-bit)")
-	flag.IntVar(&c.batch256, "batch256", 1_000_000, "queries in the timed batch (256-bit)")
+	flag.IntVar(&c.batch256, "batch256", 100_000, "queries in the timed batch (256-bit)")
 	flag.IntVar(&c.truth, "truth", 1000, "queries checked against (and timed with) the exhaustive scan")
 	flag.StringVar(&c.dir, "dir", "", "write codes, queries and exhaustive results here for FAISS (empty: do not write)")
 	flag.StringVar(&c.sizes, "sizes", "64,256", "code sizes to run: 64, 256 or 64,256")
@@ -67,7 +69,8 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	fmt.Printf("# match benchmark: N=%d, GOMAXPROCS=%d, %s\n", c.n, runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Printf("# match benchmark: N=%d, GOMAXPROCS=%d, %s, load average at start: %s\n", c.n, runtime.GOMAXPROCS(0), runtime.Version(), loadavg())
+	defer func() { fmt.Printf("# load average at end: %s\n", loadavg()) }()
 	for _, s := range []struct {
 		name string
 		w, r int
@@ -216,8 +219,30 @@ func exhaustive(w int, codes, q []uint64, r int, out []uint64) []uint64 {
 	return out
 }
 
-// parallel runs f(i) for i in [0,n) on t goroutines and returns the wall time.
-func parallel(n, t int, f func(i int)) time.Duration {
+// cpuTime returns the CPU time (user+system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// timing is wall and CPU time of one phase.
+type timing struct{ wall, cpu time.Duration }
+
+func measure(f func()) timing {
+	c0, t0 := cpuTime(), time.Now()
+	f()
+	return timing{time.Since(t0), cpuTime() - c0}
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	return strings.TrimSpace(string(b))
+}
+
+// parallel runs f(i) for i in [0,n) on t goroutines and returns the times.
+func parallel(n, t int, f func(i int)) timing {
+	c0 := cpuTime()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for k := range t {
@@ -230,7 +255,7 @@ func parallel(n, t int, f func(i int)) time.Duration {
 		}()
 	}
 	wg.Wait()
-	return time.Since(start)
+	return timing{time.Since(start), cpuTime() - c0}
 }
 
 func us(d time.Duration, n int) float64 { return float64(d.Microseconds()) / float64(n) }
@@ -250,6 +275,7 @@ func run(c config, w, r int) error {
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
 	t0 = time.Now()
+	c0 := cpuTime()
 	var search func(q []uint64) []match.Result
 	var batch func(qs []uint64, workers int) ([][]match.Result, error)
 	var stats func() match.Stats
@@ -292,12 +318,13 @@ func run(c config, w, r int) error {
 		}
 	}
 	build := time.Since(t0)
+	buildCPU := cpuTime() - c0
 	runtime.GC()
 	runtime.ReadMemStats(&ms1)
 	st := stats()
 	heap := float64(int64(ms1.HeapAlloc)-int64(ms0.HeapAlloc)-st.CodeBytes) / float64(c.n)
-	fmt.Printf("match build: %.2fs, substrings %d, index bytes/code beyond the codes: %.1f (Stats), %.1f (Go heap growth minus code bytes)\n",
-		build.Seconds(), st.Substrings, st.BytesPerCode, heap)
+	fmt.Printf("match build: %.2fs wall (%.2fs CPU), substrings %d, index bytes/code beyond the codes: %.1f (Stats), %.1f (Go heap growth minus code bytes)\n",
+		build.Seconds(), buildCPU.Seconds(), st.Substrings, st.BytesPerCode, heap)
 
 	size, wt, rt, err := snap()
 	if err != nil {
@@ -308,7 +335,7 @@ func run(c config, w, r int) error {
 	// Exhaustive ground truth and timing on the first truth queries.
 	nt := min(c.truth, c.single)
 	truth := make([][]uint64, nt)
-	var exh [3]time.Duration
+	var exh [3]timing
 	for _, t := range []int{1, 2} {
 		exh[t] = parallel(nt, t, func(i int) {
 			truth[i] = exhaustive(w, d.codes, d.queries[i*w:i*w+w], r, nil)
@@ -316,7 +343,7 @@ func run(c config, w, r int) error {
 	}
 	// Single queries.
 	single := make([][]match.Result, c.single)
-	var one [3]time.Duration
+	var one [3]timing
 	for _, t := range []int{1, 2} {
 		one[t] = parallel(c.single, t, func(i int) {
 			single[i] = search(d.queries[i*w : i*w+w])
@@ -353,8 +380,10 @@ func run(c config, w, r int) error {
 	}
 	fmt.Printf("results per query (first %d): %.1f\n", nt, float64(results)/float64(nt))
 	for _, t := range []int{1, 2} {
-		e, o := us(exh[t], nt), us(one[t], c.single)
-		fmt.Printf("threads=%d: exhaustive %.1f µs/query, match single %.1f µs/query: %.0fx faster\n", t, e, o, e/o)
+		e, o := us(exh[t].wall, nt), us(one[t].wall, c.single)
+		ec, oc := us(exh[t].cpu, nt), us(one[t].cpu, c.single)
+		fmt.Printf("threads=%d: exhaustive %.1f µs/query wall (%.1f CPU), match single %.1f µs/query wall (%.1f CPU): %.0fx faster by wall, %.0fx by CPU\n",
+			t, e, ec, o, oc, e/o, ec/oc)
 	}
 	// Batch.
 	bq := d.queries[c.single*w:]
@@ -362,18 +391,19 @@ func run(c config, w, r int) error {
 		if nbatch == 0 {
 			break
 		}
-		t0 := time.Now()
-		res, err := batch(bq, t)
+		var res [][]match.Result
+		var err error
+		tm := measure(func() { res, err = batch(bq, t) })
 		if err != nil {
 			return err
 		}
-		el := time.Since(t0)
+		el := tm.wall
 		n := 0
 		for _, rs := range res {
 			n += len(rs)
 		}
-		fmt.Printf("threads=%d: match batch of %d: %.1fs, %.0f queries/s, %.1f µs/query, %d results\n",
-			t, nbatch, el.Seconds(), float64(nbatch)/el.Seconds(), us(el, nbatch), n)
+		fmt.Printf("threads=%d: match batch of %d: %.1fs wall (%.1fs CPU), %.0f queries/s, %.1f µs/query wall, %d results\n",
+			t, nbatch, el.Seconds(), tm.cpu.Seconds(), float64(nbatch)/el.Seconds(), us(el, nbatch), n)
 	}
 	if c.dir != "" {
 		if err := writeFiles(c, d, truth); err != nil {
