@@ -46,24 +46,31 @@ func GenTextCode(text string, bits int) (*TextCode, error) {
 
 // softHashText hashes collapsed text: xxHash32 of every 13-character window
 // (one window, possibly empty, if the text is shorter), MinHash-256. It
-// returns the digest and the number of characters.
+// returns the digest and the number of characters. Memory use beyond the
+// text is constant: window starts live in a ring, features are folded into
+// the MinHash in blocks.
 func softHashText(text string) ([]byte, int) {
-	// offs holds the byte offset of every rune, plus len(text).
-	offs := make([]int32, 0, len(text)+1)
-	for i := range text {
-		offs = append(offs, int32(i))
-	}
-	chars := len(offs)
-	offs = append(offs, int32(len(text)))
 	mh := newMinHash()
-	var feats []uint32
-	if chars < textNgram {
-		feats = []uint32{xxh32([]byte(text))}
-	} else {
-		feats = make([]uint32, 0, chars-textNgram+1)
-		for i := 0; i+textNgram <= chars; i++ {
-			feats = append(feats, xxh32String(text[offs[i]:offs[i+textNgram]]))
+	var ring [textNgram]int // byte offsets of the last 13 rune starts
+	feats := make([]uint32, 0, 4096)
+	chars := 0
+	for i := range text {
+		if chars >= textNgram {
+			// The window of the 13 runes before the rune at i.
+			feats = append(feats, xxh32String(text[ring[chars%textNgram]:i]))
+			if len(feats) == cap(feats) {
+				mh.add(feats)
+				feats = feats[:0]
+			}
 		}
+		ring[chars%textNgram] = i
+		chars++
+	}
+	switch {
+	case chars >= textNgram:
+		feats = append(feats, xxh32String(text[ring[chars%textNgram]:]))
+	default:
+		feats = append(feats, xxh32String(text)) // shorter text: one window
 	}
 	mh.add(feats)
 	return mh.digest256(), chars
