@@ -76,7 +76,17 @@ type File struct {
 // Parse parses an ai.txt body. It returns ErrNotSpawning (wrapped) for
 // files without robots-style rules.
 func Parse(data []byte) (*File, error) {
-	r := robotstxt.Parse(data)
+	return fromRobots(robotstxt.Parse(data))
+}
+
+// ParseTruncated is Parse for a body the fetcher cut at its size limit:
+// like robotstxt.ParseTruncated, a cut last line is kept only if it is a
+// Disallow rule.
+func ParseTruncated(data []byte) (*File, error) {
+	return fromRobots(robotstxt.ParseTruncated(data))
+}
+
+func fromRobots(r *robotstxt.Robots) (*File, error) {
 	for _, a := range r.Agents() {
 		if len(r.Rules(a)) > 0 {
 			return &File{robots: r}, nil

@@ -53,6 +53,23 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+func TestParseTruncated(t *testing.T) {
+	f, err := aitxt.ParseTruncated([]byte("User-Agent: *\nDisallow: *.png\nAllow: *.jp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := f.Evaluate("askfirst", "/a.jpg"); d.Match != aitxt.None {
+		t.Errorf("cut Allow applied: Evaluate(/a.jpg) = %v, want none", d.Match)
+	}
+	f, err = aitxt.ParseTruncated([]byte("User-Agent: *\nDisallow: *.png\nDisallow: *.jp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := f.Evaluate("askfirst", "/a.jpg"); d.Match != aitxt.Disallow {
+		t.Errorf("cut Disallow dropped: Evaluate(/a.jpg) = %v, want disallow", d.Match)
+	}
+}
+
 func TestNotSpawning(t *testing.T) {
 	for _, in := range []string{"", "# only comments\n", "User-Agent: *\n", "Disallow: /\n"} {
 		if _, err := aitxt.Parse([]byte(in)); !errors.Is(err, aitxt.ErrNotSpawning) {
