@@ -14,7 +14,7 @@ const MaxHTML = 1 << 20
 // ParseHTML reads <meta name="tdm-reservation" content="..."> and <meta
 // name="tdm-policy" content="..."> from an HTML document's head (up to
 // <body>, </head> or MaxHTML bytes), names compared case-insensitively.
-// When an element is repeated the first counts, with a warning. It never
+// Repeats are read as ParseHeaders reads them. It never
 // fails: malformed markup yields what the tokenizer recovered.
 func ParseHTML(doc []byte) Statement {
 	if len(doc) > MaxHTML {

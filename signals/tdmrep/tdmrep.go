@@ -102,8 +102,9 @@ func parseValue(v string) (Reservation, string) {
 }
 
 // ParseHeaders reads the tdm-reservation and tdm-policy response header
-// fields. When a field is repeated the first value counts and a warning
-// says so.
+// fields. When tdm-reservation is repeated (or comma-joined) any 1
+// reserves; when tdm-policy is repeated the first counts; both with a
+// warning.
 func ParseHeaders(h http.Header) Statement {
 	s := Statement{Source: "header"}
 	s.set(h.Values("Tdm-Reservation"), h.Values("Tdm-Policy"))
@@ -111,15 +112,30 @@ func ParseHeaders(h http.Header) Statement {
 }
 
 func (s *Statement) set(res, pol []string) {
-	if len(res) > 0 {
-		var w string
-		s.Reservation, w = parseValue(capLen(res[0]))
+	// Values may come as several field lines or meta elements, or joined
+	// with commas by an intermediary. The spec does not define repeats;
+	// reservations first (digest §14.6): any valid 1 reserves, 0 counts only
+	// when no value reserves.
+	var vals []string
+	for _, v := range res {
+		vals = append(vals, strings.Split(capLen(v), ",")...)
+	}
+	seen := map[Reservation]bool{}
+	for _, v := range vals {
+		r, w := parseValue(v)
 		if w != "" {
 			s.Warnings = append(s.Warnings, w)
 		}
-		if len(res) > 1 {
-			s.Warnings = append(s.Warnings, fmt.Sprintf("tdm-reservation given %d times; the first counts", len(res)))
-		}
+		seen[r] = true
+	}
+	switch {
+	case seen[Reserved]:
+		s.Reservation = Reserved
+	case seen[NotReserved]:
+		s.Reservation = NotReserved
+	}
+	if len(vals) > 1 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("tdm-reservation given %d times; read as %s (a 1 anywhere reserves)", len(vals), s.Reservation))
 	}
 	if len(pol) > 0 {
 		s.Policy = strings.TrimSpace(capLen(pol[0]))

@@ -108,6 +108,10 @@ func TestHeaders(t *testing.T) {
 		{http.Header{"Tdm-Reservation": {"1"}, "Tdm-Policy": {"https://pub.example/p"}}, tdmrep.Reserved, "https://pub.example/p", 0},
 		{http.Header{"Tdm-Reservation": {"0"}, "Tdm-Policy": {"https://pub.example/p"}}, tdmrep.NotReserved, "https://pub.example/p", 1},
 		{http.Header{"Tdm-Reservation": {"1", "0"}}, tdmrep.Reserved, "", 1},
+		{http.Header{"Tdm-Reservation": {"0", "1"}}, tdmrep.Reserved, "", 1},
+		{http.Header{"Tdm-Reservation": {"0, 1"}}, tdmrep.Reserved, "", 1},
+		{http.Header{"Tdm-Reservation": {"0", "0"}}, tdmrep.NotReserved, "", 1},
+		{http.Header{"Tdm-Reservation": {"0", "x"}}, tdmrep.NotReserved, "", 2},
 	} {
 		s := tdmrep.ParseHeaders(tc.h)
 		if s.Reservation != tc.want || s.Policy != tc.policy || len(s.Warnings) != tc.warn {
@@ -123,7 +127,7 @@ func TestParseHTML(t *testing.T) {
 	}
 	s := tdmrep.ParseHTML(doc)
 	want := tdmrep.Statement{Reservation: tdmrep.Reserved, Policy: "https://pub.example/policies/1", Source: "meta",
-		Warnings: []string{"tdm-reservation given 2 times; the first counts"}}
+		Warnings: []string{"tdm-reservation given 2 times; read as 1 (a 1 anywhere reserves)"}}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("ParseHTML (-want +got):\n%s", diff)
 	}
