@@ -52,7 +52,7 @@ mbs() { echo "scale=1; $1 / $2 / 1000000" | bc -l; }
 
 bytes=$(stat -c %s "$data")
 tbytes=$(stat -c %s "$text")
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(go version | cut -d' ' -f3) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(go env GOVERSION) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 read -r bw bc <<< "$(best b3sum --num-threads 1 "$data")"
 read -r iw ic <<< "$(best env GOMAXPROCS=1 "$DIR/isccbench" instance "$data")"
