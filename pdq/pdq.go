@@ -83,9 +83,9 @@ var ErrImageTooLarge = errors.New("image too large for pdq")
 // or non-finite or out-of-range values.
 var ErrBadLuma = errors.New("bad luma buffer")
 
-// Compute returns the PDQ hash of img and its quality score (0..100; the
-// reference suggests discarding hashes of quality <= 49, and images below
-// about 50 are nearly featureless). It is Options{}.Compute: the whole image
+// Compute returns the PDQ hash of img and its quality score (0..100; low
+// scores mean a nearly featureless image, and the reference suggests
+// discarding hashes of quality <= 49). It is Options{}.Compute: the whole image
 // is filtered at full resolution.
 //
 // Pixels are read in their colour model's 8-bit non-premultiplied R, G, B,
