@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -26,17 +27,21 @@ func (n noSiteCache) Fetch(ctx context.Context, r signals.FetchRequest) (*signal
 	return n.f.Fetch(ctx, r)
 }
 
+// conns counts the TCP connections the bench origins accepted.
+var conns atomic.Int64
+
 // benchOrigins starts n loopback origins, each publishing robots.txt
 // (rules, Content-Signal, Content-Usage), tdmrep.json, ai.txt and pages
 // with Content-Usage and X-Robots-Tag headers and meta tags, and counts
 // the requests they serve.
 func benchOrigins(b *testing.B, n int) ([]*httptest.Server, *atomic.Int64) {
 	var hits atomic.Int64
+	conns.Store(0)
 	robots := "User-agent: *\nDisallow: /private/\nContent-Signal: search=yes, ai-train=no\nContent-Usage: /docs/ train-ai=n\n\nUser-agent: GPTBot\nDisallow: /\n"
 	html := "<!doctype html><html><head><title>p</title><meta name=\"robots\" content=\"index, follow\"><meta name=\"tdm-reservation\" content=\"1\"></head><body>" + strings.Repeat("<p>text</p>", 200) + "</body></html>"
 	var srvs []*httptest.Server
 	for range n {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			hits.Add(1)
 			switch r.URL.Path {
 			case "/robots.txt":
@@ -53,6 +58,12 @@ func benchOrigins(b *testing.B, n int) ([]*httptest.Server, *atomic.Int64) {
 				fmt.Fprint(w, html)
 			}
 		}))
+		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateNew {
+				conns.Add(1)
+			}
+		}
+		srv.Start()
 		b.Cleanup(srv.Close)
 		srvs = append(srvs, srv)
 	}
@@ -74,6 +85,7 @@ func BenchmarkCheck(b *testing.B) {
 	}
 	b.Run("bare-get", func(b *testing.B) {
 		hits.Store(0)
+		conns.Store(0)
 		var elapsed time.Duration
 		for b.Loop() {
 			client, err := fetch.New(fetch.Config{AllowPrivate: true, PerOrigin: 8})
@@ -97,6 +109,7 @@ func BenchmarkCheck(b *testing.B) {
 		}
 		b.ReportMetric(float64(urls*b.N)/elapsed.Seconds(), "URLs/s")
 		b.ReportMetric(float64(hits.Load())/float64(urls*b.N), "requests/URL")
+		b.ReportMetric(float64(conns.Load())/float64(urls*b.N), "conns/URL")
 	})
 	for _, cached := range []bool{true, false} {
 		name := "cached"
@@ -105,6 +118,7 @@ func BenchmarkCheck(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			hits.Store(0)
+			conns.Store(0)
 			var elapsed time.Duration
 			for b.Loop() {
 				client, err := fetch.New(fetch.Config{AllowPrivate: true, PerOrigin: 8})
@@ -128,6 +142,7 @@ func BenchmarkCheck(b *testing.B) {
 			}
 			b.ReportMetric(float64(urls*b.N)/elapsed.Seconds(), "URLs/s")
 			b.ReportMetric(float64(hits.Load())/float64(urls*b.N), "requests/URL")
+			b.ReportMetric(float64(conns.Load())/float64(urls*b.N), "conns/URL")
 		})
 	}
 }
