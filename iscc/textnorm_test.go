@@ -1,6 +1,11 @@
 package iscc
 
-import "testing"
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 // Expected values from iscc-core v1.3's tests (test_code_meta.py,
 // test_code_content_text.py) and the CPython behaviour in specs/iscc.md §3, §11.
@@ -120,21 +125,43 @@ func TestSimHashTies(t *testing.T) {
 	}
 }
 
-func TestFormatES6(t *testing.T) {
-	tests := []struct {
-		in   float64
-		want string
-	}{
-		{0, "0"}, {1, "1"}, {-1.5, "-1.5"}, {1e20, "100000000000000000000"}, {1e21, "1e+21"},
-		{1e-6, "0.000001"}, {1e-7, "1e-7"}, {123456789012345680000, "123456789012345680000"},
-		{0.1, "0.1"}, {4.5, "4.5"}, {0.002, "0.002"}, {1e-27, "1e-27"}, {1e30, "1e+30"},
-		{5e-324, "5e-324"}, {1.7976931348623157e308, "1.7976931348623157e+308"},
-		{333333333.3333333, "333333333.3333333"}, {-0.0000033, "-0.0000033"},
+// TestTextNormCPython compares the normalisation functions with CPython's
+// results (testdata/textnorm_cpython.json, made by running the iscc-core
+// algorithms on CPython 3.11 / Unicode 14.0 over random strings drawn from
+// tricky ranges: see the file's _metadata). Strings with characters that
+// Unicode 15.0 assigned since are not in the file.
+func TestTextNormCPython(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "textnorm_cpython.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		got, err := formatES6(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("formatES6(%v) = %q, %v; want %q", tt.in, got, err, tt.want)
+	var file struct {
+		Cases []struct {
+			In             string `json:"in"`
+			Collapse       string `json:"collapse"`
+			Clean          string `json:"clean"`
+			RemoveNewlines string `json:"remove_newlines"`
+			Trim7          string `json:"trim7"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Cases) < 1000 {
+		t.Fatalf("only %d cases", len(file.Cases))
+	}
+	for i, c := range file.Cases {
+		if got := textCollapse(c.In); got != c.Collapse {
+			t.Errorf("case %d: textCollapse(%+q) = %+q, CPython %+q", i, c.In, got, c.Collapse)
+		}
+		if got := textClean(c.In); got != c.Clean {
+			t.Errorf("case %d: textClean(%+q) = %+q, CPython %+q", i, c.In, got, c.Clean)
+		}
+		if got := textRemoveNewlines(c.In); got != c.RemoveNewlines {
+			t.Errorf("case %d: textRemoveNewlines(%+q) = %+q, CPython %+q", i, c.In, got, c.RemoveNewlines)
+		}
+		if got := textTrim(c.In, 7); got != c.Trim7 {
+			t.Errorf("case %d: textTrim(%+q, 7) = %+q, CPython %+q", i, c.In, got, c.Trim7)
 		}
 	}
 }
