@@ -350,7 +350,7 @@ func freshness(h http.Header) time.Duration {
 			return 0
 		case "max-age", "s-maxage":
 			n, err := strconv.ParseInt(strings.Trim(val, `"`), 10, 64)
-			if err == nil && n >= 0 && time.Duration(n)*time.Second < ttl {
+			if err == nil && n >= 0 && n < int64(ttl/time.Second) {
 				ttl = time.Duration(n) * time.Second
 			}
 		}

@@ -373,6 +373,7 @@ func TestFreshness(t *testing.T) {
 		{"no-cache", 0},
 		{"no-store", 0},
 		{"max-age=junk", MaxSiteFileAge},
+		{"max-age=9223372036", MaxSiteFileAge}, // would overflow time.Duration
 	} {
 		h := http.Header{}
 		if tc.cc != "" {
@@ -411,4 +412,19 @@ func TestPerOriginConcurrency(t *testing.T) {
 	if p := peak.Load(); p > 2 || p < 1 {
 		t.Errorf("peak concurrency per origin = %d, want at most 2", p)
 	}
+}
+
+// FuzzFreshness: any Cache-Control value yields a freshness between zero
+// and MaxSiteFileAge.
+func FuzzFreshness(f *testing.F) {
+	for _, s := range []string{"", "max-age=60", "no-cache", "public, max-age=\"90\"", "s-maxage=-1", "max-age=99999999999999999999", "max-age=9223372036"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cc string) {
+		h := http.Header{}
+		h.Set("Cache-Control", cc)
+		if d := freshness(h); d < 0 || d > MaxSiteFileAge {
+			t.Fatalf("freshness(%q) = %s", cc, d)
+		}
+	})
 }
