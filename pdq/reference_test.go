@@ -8,7 +8,7 @@ import (
 	"github.com/askfirst/askfirst/pdq"
 )
 
-// synthPixel is the integer formula of testdata/reference/gen.cpp: channel
+// synthPixel is the integer formula the reference vectors were made with: channel
 // c of pixel (x, y) of synthetic image seed (blocks, a gradient, noise).
 func synthPixel(x, y, c, w, h int, seed uint32) uint8 {
 	s := seed*2654435761 ^ uint32(x)*73856093 ^ uint32(y)*19349663 ^ uint32(c)*83492791
