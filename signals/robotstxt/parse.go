@@ -107,6 +107,9 @@ func (p *parser) line(n int, l string) {
 		if value == "" {
 			return // an empty rule value is not a rule (RFC 9309 §2.2.2)
 		}
+		if value[0] != '/' && value[0] != '*' {
+			p.r.warn(n, fmt.Sprintf("pattern %q does not start with \"/\" or \"*\"; it matches no path", value))
+		}
 		p.all = append(p.all, Rule{Allow: k == keyAllow, Pattern: escapePattern(value), Line: n})
 	case keySitemap:
 		p.r.sitemaps = append(p.r.sitemaps, Line{Line: n, Value: value})

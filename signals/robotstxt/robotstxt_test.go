@@ -245,6 +245,16 @@ func TestTokensAndValues(t *testing.T) {
 	}
 }
 
+func TestPatternWithoutSlash(t *testing.T) {
+	r := robotstxt.Parse([]byte("User-agent: *\nDisallow: private/\n"))
+	if !r.Allowed("x", "/private/a").Allowed {
+		t.Errorf("\"private/\" matched /private/a; RFC 9309 patterns start with /")
+	}
+	if w := r.Warnings(); len(w) != 1 || w[0].Line != 2 {
+		t.Errorf("Warnings() = %v, want one on line 2", w)
+	}
+}
+
 func TestMatch(t *testing.T) {
 	for _, tc := range []struct {
 		pattern, path string
