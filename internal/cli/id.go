@@ -27,7 +27,7 @@ type idJob struct {
 }
 
 func runID(ctx context.Context, e *env, args []string) int {
-	fs := e.newFlagSet("id", "[--json] [--bits N] [--max-size SIZE] [--timeout D] [--jobs N] FILE|DIR|- ...\n\nfpcalc and ffmpeg are found on $PATH, or named by ASKFIRST_FPCALC and ASKFIRST_FFMPEG.")
+	fs := e.newFlagSet("id", "[--json] [--bits N] [--max-size SIZE] [--timeout D] [--jobs N] FILE|DIR|- ...\n\nfpcalc, ffmpeg and ffprobe are found on $PATH, or named by ASKFIRST_FPCALC,\nASKFIRST_FFMPEG and ASKFIRST_FFPROBE.")
 	asJSON := fs.Bool("json", false, "print one JSON object per file per line (JSON Lines)")
 	bits := fs.Int("bits", identify.DefaultBits, "bits per ISCC unit: 64 to 256 in steps of 32")
 	maxSize := fs.String("max-size", envOr(e, "ASKFIRST_MAX_SIZE", "16GiB"), "largest file to identify, in bytes or with a KiB/MiB/GiB suffix (ASKFIRST_MAX_SIZE)")
@@ -59,6 +59,7 @@ func runID(ctx context.Context, e *env, args []string) int {
 		Timeout: *timeout,
 		FPCalc:  e.getenv("ASKFIRST_FPCALC"),
 		FFmpeg:  e.getenv("ASKFIRST_FFMPEG"),
+		FFprobe: e.getenv("ASKFIRST_FFPROBE"),
 	}
 
 	list, code := e.idInputs(fs.Args())

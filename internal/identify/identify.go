@@ -10,11 +10,12 @@
 // video through ffmpeg's signature filter), a Meta-Code from the embedded
 // title and description or else the file name, and composes the ISCC-CODE.
 //
-// It does not extract text from PDF, EPUB or office documents, rasterise
-// SVG, or read audio and video tags and descriptions: such files get a
-// Data- and Instance-Code only (PDF & co.), or a Meta-Code from the file
-// name (audio, video), which can differ from the SDK's when those files carry
-// embedded titles or descriptions.
+// It does not extract text from PDF, EPUB or office documents or rasterise
+// SVG: such files get a Data- and Instance-Code only. Embedded metadata is
+// read from HTML <title> and <meta name=description>, XMP dc:title and
+// dc:description, and audio/video container tags (through ffprobe); other
+// metadata iscc-sdk reads (IPTC, EXIF XPTitle, PDF info) is not, so such a
+// file's Meta-Code falls back to its file name.
 package identify
 
 import (
@@ -74,6 +75,7 @@ type Options struct {
 	Timeout time.Duration // per external program run; 0 means DefaultTimeout
 	FPCalc  string        // fpcalc program; "" means "fpcalc" on $PATH
 	FFmpeg  string        // ffmpeg program; "" means "ffmpeg" on $PATH
+	FFprobe string        // ffprobe program (media tags); "" means "ffprobe" on $PATH
 }
 
 func (o *Options) bits() int {
@@ -102,6 +104,13 @@ func (o *Options) fpcalc() string {
 		return "fpcalc"
 	}
 	return o.FPCalc
+}
+
+func (o *Options) ffprobe() string {
+	if o.FFprobe == "" {
+		return "ffprobe"
+	}
+	return o.FFprobe
 }
 
 func (o *Options) ffmpeg() string {
@@ -310,6 +319,7 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 			contentErr = err
 			break
 		}
+		title, description = mediaTags(ctx, &o, abs, mode)
 		var cv []int32
 		if cv, contentErr = audioFingerprint(ctx, &o, abs); contentErr != nil {
 			break
@@ -324,6 +334,7 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 			contentErr = err
 			break
 		}
+		title, description = mediaTags(ctx, &o, abs, mode)
 		var sigs [][]int
 		if sigs, contentErr = videoSignatures(ctx, &o, abs); contentErr != nil {
 			break

@@ -230,3 +230,30 @@ func TestErrors(t *testing.T) {
 		partial(t, res, err)
 	})
 }
+
+// TestMediaTagsTitle: an audio file's title tag names its Meta-Code, as
+// iscc-sdk reads it (taglib TITLE); without ffprobe the file name does.
+func TestMediaTagsTitle(t *testing.T) {
+	want, err := iscc.GenMetaCode("A Melody", "", nil, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := identify.File(t.Context(), "testdata/titled.ogg", identify.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Units.Meta != want.ISCC {
+		t.Errorf("Meta-Code %s, want %s (from the title tag)", res.Units.Meta, want.ISCC)
+	}
+	byName, err := iscc.GenMetaCode("titled", "", nil, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = identify.File(t.Context(), "testdata/titled.ogg", identify.Options{FFprobe: filepath.Join(t.TempDir(), "ffprobe")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Units.Meta != byName.ISCC {
+		t.Errorf("without ffprobe: Meta-Code %s, want %s (from the file name)", res.Units.Meta, byName.ISCC)
+	}
+}

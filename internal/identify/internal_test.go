@@ -166,3 +166,28 @@ func TestXMPTitle(t *testing.T) {
 		t.Errorf("xmpTitle(unterminated) = %q, want empty", got)
 	}
 }
+
+func TestParseProbeTags(t *testing.T) {
+	out := []byte(`{"programs": [], "streams": [{"tags": {"TITLE": "Stream title", "encoder": "x"}}],
+		"format": {"tags": {"title": " Format title ", "comment": "A comment", "ISCC:DESCRIPTION": "desc"}}}`)
+	tests := []struct {
+		mode               Mode
+		title, description string
+	}{
+		{ModeAudio, "Format title", "desc"},
+		{ModeVideo, "Format title", "A comment"},
+	}
+	for _, tt := range tests {
+		title, desc := parseProbeTags(out, tt.mode)
+		if title != tt.title || desc != tt.description {
+			t.Errorf("parseProbeTags(%s) = %q, %q; want %q, %q", tt.mode, title, desc, tt.title, tt.description)
+		}
+	}
+	ogg := []byte(`{"streams": [{"tags": {"TITLE": "Vorbis title"}}], "format": {}}`)
+	if title, _ := parseProbeTags(ogg, ModeAudio); title != "Vorbis title" {
+		t.Errorf("parseProbeTags(ogg) title = %q, want %q", title, "Vorbis title")
+	}
+	if title, desc := parseProbeTags([]byte("garbage"), ModeVideo); title != "" || desc != "" {
+		t.Errorf("parseProbeTags(garbage) = %q, %q; want empty", title, desc)
+	}
+}

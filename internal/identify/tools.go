@@ -159,3 +159,64 @@ func videoSignatures(ctx context.Context, o *Options, path string) ([][]int, err
 	}
 	return parseMP7(sig.buf.Bytes())
 }
+
+// maxTagValue caps a title or description taken from media tags.
+const maxTagValue = 64 << 10
+
+// mediaTags returns the title and description of an audio or video file
+// from its container tags, read with ffprobe, mapped as iscc-sdk maps them:
+// audio (taglib) TITLE or ISCC:NAME, and ISCC:DESCRIPTION; video (ffmpeg's
+// global metadata) iscc_name, title, track, show or album, and
+// iscc_description, description, synopsis or comment. Tags of the file
+// come first, then those of its first stream (Ogg keeps Vorbis comments
+// there). When ffprobe is missing or fails, both are empty and the
+// Meta-Code falls back to the file name.
+func mediaTags(ctx context.Context, o *Options, path string, mode Mode) (title, description string) {
+	out, err := runTool(ctx, o, o.ffprobe(), "ffmpeg", "", "-v", "error", "-print_format", "json",
+		"-show_entries", "format_tags:stream_tags", "file:"+path)
+	if err != nil {
+		return "", ""
+	}
+	return parseProbeTags(out, mode)
+}
+
+// parseProbeTags maps ffprobe's JSON tags (see mediaTags).
+func parseProbeTags(out []byte, mode Mode) (title, description string) {
+	var v struct {
+		Format struct {
+			Tags map[string]string `json:"tags"`
+		} `json:"format"`
+		Streams []struct {
+			Tags map[string]string `json:"tags"`
+		} `json:"streams"`
+	}
+	if json.Unmarshal(out, &v) != nil {
+		return "", ""
+	}
+	tags := map[string]string{}
+	add := func(m map[string]string) {
+		for k, val := range m {
+			k = strings.ToLower(k)
+			if _, ok := tags[k]; !ok && len(val) <= maxTagValue {
+				tags[k] = val
+			}
+		}
+	}
+	add(v.Format.Tags)
+	if len(v.Streams) > 0 {
+		add(v.Streams[0].Tags)
+	}
+	first := func(keys ...string) string {
+		for _, k := range keys {
+			if s := strings.TrimSpace(tags[k]); s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+	if mode == ModeAudio {
+		return first("iscc:name", "iscc_name", "title"), first("iscc:description", "iscc_description")
+	}
+	return first("iscc_name", "title", "track", "show", "album"),
+		first("iscc_description", "description", "synopsis", "comment")
+}
