@@ -297,6 +297,16 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	// One fetch per site file at a time; concurrent callers share it. The
 	// shared fetch must not die with the first caller's context.
 	ch := c.flight.DoChan(key, func() (any, error) {
+		// Another flight may have filled the cache since the check above.
+		c.mu.Lock()
+		cur := c.cache[key]
+		c.mu.Unlock()
+		if cur != nil && c.cfg.Now().Before(cur.expires) {
+			if cur.err != nil {
+				return nil, cur.err
+			}
+			return cur.resp, nil
+		}
 		fctx := context.WithoutCancel(ctx)
 		resp, err := c.do(fctx, req, e)
 		c.store(key, resp, err, c.cfg.Now())
