@@ -353,13 +353,15 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 	// the embedded title or else the file name, and the embedded
 	// description.
 	if mode != ModeNone {
-		metaName := title
-		if strings.TrimSpace(metaName) == "" {
-			metaName = NameFromPath(name)
-		}
-		if strings.TrimSpace(metaName) != "" {
+		// A title that normalises to nothing falls back to the file name,
+		// as in iscc-sdk's code_meta; with neither there is no Meta-Code.
+		for _, metaName := range []string{title, NameFromPath(name)} {
+			if strings.TrimSpace(metaName) == "" {
+				continue
+			}
 			if mc, err := iscc.GenMetaCode(metaName, description, nil, bits); err == nil {
 				res.Units.Meta = mc.ISCC
+				break
 			}
 		}
 	}
