@@ -10,8 +10,8 @@ import (
 
 // TestMediaDigestsCPython compares the full 256-bit Image-, Audio- and
 // Video-Code digests with the iscc-core algorithms run on CPython
-// (testdata/media_cpython.json: random, gradient, near-uniform and
-// black/white images; Chromaprint vectors of 0..333 values, small and full
+// (testdata/media_cpython.json: random, gradient, near-uniform, uniform,
+// black/white and striped images; Chromaprint vectors of 0..333 values, small and full
 // range; frame signatures with duplicates).
 func TestMediaDigestsCPython(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("testdata", "media_cpython.json"))
