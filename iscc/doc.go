@@ -11,8 +11,10 @@
 //   - GenMetaCode: name, description and metadata (JSON canonicalised with
 //     RFC 8785 JCS, or a data: URL), with the BLAKE3 metahash;
 //   - GenTextCode: plain text;
-//   - GenImageCode: 32×32 grey pixels (see ImagePixels for the
-//     iscc-sdk compatible preprocessing of decoded images);
+//   - GenImageCode: 32×32 grey pixels; NormalizeImage and
+//     ImagePixelsFromReader compute them from an image the way iscc-sdk
+//     does (EXIF orientation, transparency on white, border trim, grey,
+//     Pillow's bicubic resize);
 //   - GenAudioCode: a Chromaprint vector;
 //   - GenVideoCode: MPEG-7 frame signatures;
 //   - GenMixedCode: a combination of Content-Codes;
@@ -27,7 +29,10 @@
 //
 // Text normalisation follows CPython's Unicode semantics (Final_Sigma,
 // category Cn, isspace) with the Unicode 15.0 tables of Go 1.26 and
-// golang.org/x/text; see textnorm.go.
+// golang.org/x/text (CPython 3.12 also uses 15.0; a reference run on
+// CPython 3.11 has 14.0 and drops the few characters 15.0 added). The
+// Unicode version follows the Go toolchain: x/text switches to 17.0 tables
+// with Go 1.27. See textnorm.go.
 //
 // The package is a pure library: no cgo, no I/O beyond the readers it is
 // handed, no logging, no global mutable state. It does not decode media
