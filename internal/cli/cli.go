@@ -50,6 +50,8 @@ func commands() []command {
 		{"audit", "audit a training dataset: cleared dataset, evidence, licensing bill", runAudit},
 		{"serve", "run the registry: API, log and web page (SQLite in ./askfirst-data by default)", runServe},
 		{"verify", "monitor a registry's log and verify receipts offline", runVerify},
+		{"account", "create an account on a registry and get its API token", runAccount},
+		{"register", "register files as works on a registry (codes computed locally) with a declaration", runRegister},
 		// One line per subcommand, each implemented in its own file.
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+func runAccount(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] != "create" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			fmt.Fprintf(e.stderr, "Usage: askfirst account create --name NAME [--kind creator|organisation|developer] [--save FILE] [--json]\n")
+			return ExitOK
+		}
+		e.errorf("account: want 'account create'")
+		e.hintf("askfirst account create --name \"Jane Doe\" --save ~/.askfirst-token")
+		return ExitUsage
+	}
+	fs := e.newFlagSet("account create", "--name NAME [--kind creator|organisation|developer] [--save FILE] [--json]")
+	rf := e.addRegistryFlags(fs)
+	name := fs.String("name", "", "the account's public name")
+	kind := fs.String("kind", "creator", "creator, organisation or developer")
+	save := fs.String("save", "", "write the token to FILE (mode 0600) instead of printing it")
+	jsonOut := fs.Bool("json", false, "print {\"account\": {...}, \"token\": \"...\"} as JSON")
+	if code := parseFlags(fs, args[1:]); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		e.errorf("account create: unexpected argument %q", fs.Arg(0))
+		return ExitUsage
+	}
+	if *name == "" {
+		e.errorf("account create: --name is required")
+		e.hintf("askfirst account create --name \"Jane Doe\" --save ~/.askfirst-token")
+		return ExitUsage
+	}
+	switch *kind {
+	case "creator", "organisation", "developer":
+	default:
+		e.errorf("account create: --kind %q: want creator, organisation or developer", *kind)
+		return ExitUsage
+	}
+	c, code := e.registryClient(rf, false)
+	if code >= 0 {
+		return code
+	}
+	res, err := c.CreateAccount(ctx, *name, *kind)
+	if err != nil {
+		return e.apiError("account create", err, c.URL())
+	}
+	if *save != "" {
+		if err := writeSecret(*save, res.Token); err != nil {
+			e.errorf("account create: save the token: %v", err)
+			e.hintf("the account %s was created; its token was not saved, create another account or a token", res.Account.ID)
+			return ExitFailure
+		}
+	}
+	if *jsonOut {
+		out := map[string]any{"account": res.Account, "token": res.Token}
+		if *save != "" {
+			out = map[string]any{"account": res.Account, "token_file": *save}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.Encode(out)
+		return ExitOK
+	}
+	fmt.Fprintf(e.stdout, "account %s (%s) %q created at %s\n", res.Account.ID, res.Account.Kind, res.Account.Name, c.URL())
+	if *save != "" {
+		fmt.Fprintf(e.stdout, "token saved to %s (readable only by you)\n", *save)
+		fmt.Fprintf(e.stdout, "use it with: --token-file %s   or   export ASKFIRST_TOKEN=\"$(cat %s)\"\n", *save, *save)
+		return ExitOK
+	}
+	fmt.Fprintf(e.stdout, "token: %s\n", res.Token)
+	fmt.Fprintf(e.stdout, "the token is shown once: keep it in a file only you can read (or use --save FILE), then --token-file FILE or export ASKFIRST_TOKEN\n")
+	return ExitOK
+}
+
+// writeSecret writes a secret to a new file only the user can read; it
+// refuses to overwrite an existing file.
+func writeSecret(path, secret string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,230 @@
+package client
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/signals"
+)
+
+// Mechanism is the signals.Statement mechanism of registry declarations.
+const Mechanism = "registry"
+
+// narrower lists, per use, the uses it contains (DESIGN §2: train-genai ⊂
+// train-ai). A reservation of a use reserves the narrower ones too.
+var narrower = map[signals.Use][]signals.Use{
+	signals.TrainAI: {signals.TrainGenAI},
+}
+
+// severity orders verdicts within one declaration: the restriction wins.
+func severity(v signals.Verdict) int {
+	switch v {
+	case signals.Deny:
+		return 3
+	case signals.License:
+		return 2
+	case signals.Allow:
+		return 1
+	}
+	return 0
+}
+
+// Statements turns the registry's answer about one item into statements
+// of the "registry" mechanism (DESIGN §3.7), one per declaration (or per
+// distinct offer of a declaration), located at the receipt URL of its log
+// entry so that anyone can verify it:
+//
+//   - deny reserves the use and every narrower one (DESIGN §3.4: deny
+//     broadly), license likewise requires the licence with its offer;
+//   - allow grants only the use it names, and only when the work match is
+//     exact or confirmed, or the declaration applies by domain or URL
+//     prefix (grant narrowly); reservations count whatever the confidence;
+//   - a result the registry could not compute leaves every use in uses
+//     unknown with a warning, never allowed.
+//
+// base is the registry URL the answer came from.
+func Statements(base string, res registry.MatchResult, uses []signals.Use) []signals.Statement {
+	base = strings.TrimRight(base, "/")
+	if res.Error != "" {
+		return []signals.Statement{Unreachable(base, fmt.Errorf("registry could not look the item up: %s", res.Error), uses)}
+	}
+	matches := map[string]registry.WorkMatch{}
+	for _, m := range res.Matches {
+		matches[m.WorkID] = m
+	}
+	var out []signals.Statement
+	for _, d := range res.Declarations {
+		out = append(out, declarationStatements(base, d, matches)...)
+	}
+	return out
+}
+
+// Unreachable is the statement for a registry that could not answer:
+// every use unknown, with the error as a warning.
+func Unreachable(base string, err error, uses []signals.Use) signals.Statement {
+	if len(uses) == 0 {
+		uses = signals.AllUses()
+	}
+	m := map[signals.Use]signals.Verdict{}
+	for _, u := range uses {
+		m[u] = signals.Unknown
+	}
+	return signals.Statement{Mechanism: Mechanism, Location: strings.TrimRight(base, "/"), Value: "unreachable", Uses: m, Warnings: []string{err.Error()}}
+}
+
+func declarationStatements(base string, d registry.AppliedDeclaration, matches map[string]registry.WorkMatch) []signals.Statement {
+	grants := d.Confidence == "exact" || d.Confidence == "confirmed" || d.AppliesVia == "domain" || d.AppliesVia == "url-prefix"
+	// Group the terms by offer so that each statement carries one offer.
+	type group struct {
+		offer    *store.Offer
+		uses     map[signals.Use]signals.Verdict
+		warnings []string
+	}
+	var groups []*group
+	groupFor := func(o *store.Offer) *group {
+		for _, g := range groups {
+			if (g.offer == nil && o == nil) || (g.offer != nil && o != nil && *g.offer == *o) {
+				return g
+			}
+		}
+		g := &group{offer: o, uses: map[signals.Use]signals.Verdict{}}
+		groups = append(groups, g)
+		return g
+	}
+	set := func(g *group, u signals.Use, v signals.Verdict) {
+		if severity(v) > severity(g.uses[u]) {
+			g.uses[u] = v
+		}
+	}
+	for _, t := range d.Terms {
+		u, err := signals.ParseUse(t.Use)
+		g := groupFor(t.Offer)
+		if err != nil {
+			g.warnings = append(g.warnings, fmt.Sprintf("term for unknown use %q ignored", t.Use))
+			continue
+		}
+		switch t.Decision {
+		case "deny", "license":
+			v := signals.Deny
+			if t.Decision == "license" {
+				v = signals.License
+			}
+			set(g, u, v)
+			for _, n := range narrower[u] {
+				set(g, n, v)
+			}
+		case "allow":
+			if !grants {
+				g.warnings = append(g.warnings, fmt.Sprintf("allow for %s not applied: the work match is %s, grants need an exact or confirmed match", t.Use, orNone(d.Confidence)))
+				continue
+			}
+			set(g, u, signals.Allow)
+		default:
+			g.warnings = append(g.warnings, fmt.Sprintf("unknown decision %q for %s ignored", t.Decision, t.Use))
+		}
+	}
+	value := describe(d, matches)
+	loc := base + "/v1/receipts/" + fmt.Sprint(d.LogIndex)
+	var out []signals.Statement
+	for _, g := range groups {
+		st := signals.Statement{Mechanism: Mechanism, Location: loc, Value: value, Uses: g.uses, Warnings: g.warnings}
+		if o := g.offer; o != nil {
+			st.Offer = &signals.Offer{Price: o.Price, Currency: o.Currency, Terms: o.TermsURL, Contact: o.Contact}
+			if o.PerUse {
+				st.Offer.Per = "use"
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// describe is the statement's value: who declared what about which
+// subject, through which match.
+func describe(d registry.AppliedDeclaration, matches map[string]registry.WorkMatch) string {
+	var b strings.Builder
+	who := d.AccountName
+	if who == "" {
+		who = d.Account
+	} else {
+		who = fmt.Sprintf("%q (%s)", who, d.Account)
+	}
+	fmt.Fprintf(&b, "declaration %s by %s", d.ID, who)
+	if d.OnBehalfOf != "" {
+		fmt.Fprintf(&b, " for %s", d.OnBehalfOf)
+	}
+	fmt.Fprintf(&b, " on %s", SubjectString(d.Subject))
+	if wid, ok := strings.CutPrefix(d.AppliesVia, "work:"); ok {
+		if m, ok := matches[wid]; ok {
+			fmt.Fprintf(&b, " (%s)", MatchString(m))
+		}
+	} else if aid, ok := strings.CutPrefix(d.AppliesVia, "account:"); ok {
+		fmt.Fprintf(&b, " (all works of %s; match %s)", aid, orNone(d.Confidence))
+	}
+	b.WriteString(": ")
+	b.WriteString(TermsString(d.Terms))
+	if d.Signed {
+		b.WriteString(" [self-signed]")
+	}
+	return b.String()
+}
+
+// SubjectString prints a subject as the command line takes it
+// (work:ID, account:ID, domain:D, url-prefix:URL).
+func SubjectString(s store.Subject) string {
+	return s.Kind + ":" + s.Value
+}
+
+// MatchString prints how a work matched.
+func MatchString(m registry.WorkMatch) string {
+	s := "work " + m.WorkID + " by " + m.MatchedBy
+	if m.Unit != "" && m.MatchedBy != "unit" {
+		s += " " + m.Unit
+	}
+	if m.MatchedBy == "similarity" {
+		s += fmt.Sprintf(" distance %d", m.Distance)
+	}
+	return s + ", " + m.Confidence
+}
+
+// TermsString prints terms as "train-genai deny; train-ai license 0.05
+// EUR (terms URL)".
+func TermsString(ts []store.Term) string {
+	parts := make([]string, 0, len(ts))
+	for _, t := range ts {
+		p := t.Use + " " + t.Decision
+		if o := t.Offer; o != nil {
+			p += OfferString(*o)
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// OfferString prints an offer with a leading space, or "" for none.
+func OfferString(o store.Offer) string {
+	var s string
+	if o.Price != "" {
+		s += " " + o.Price
+		if o.Currency != "" {
+			s += " " + o.Currency
+		}
+		s += " per item"
+	}
+	if o.TermsURL != "" {
+		s += " terms " + o.TermsURL
+	}
+	if o.Contact != "" {
+		s += " contact " + o.Contact
+	}
+	return s
+}
