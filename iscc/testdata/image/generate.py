@@ -127,6 +127,11 @@ def main():
     base.convert("CMYK").save("cmyk.jpg", quality=90)
     base.save("lossy.webp", quality=80)
 
+    # 16-bit RGB and RGBA PNGs (Pillow cannot write them; ffmpeg can).
+    import subprocess
+    for name, fmt, src in (("rgb48.png", "rgb48be", "rgb.png"), ("rgba64.png", "rgba64be", "rgba.png")):
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", src, "-pix_fmt", fmt, name], check=True)
+
     import glob
     for path in sorted(glob.glob("*")):
         if path.endswith((".py", ".pixels")):
