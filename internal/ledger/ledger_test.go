@@ -42,7 +42,15 @@ func newFixture(t *testing.T) *fixture {
 	return newFixtureWithKey(t, skey)
 }
 
-func newFixtureWithKey(t *testing.T, skey string) *fixture {
+func newFixtureB(b *testing.B) *fixture {
+	skey, _, err := note.GenerateKey(rand.Reader, origin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return newFixtureWithKey(b, skey)
+}
+
+func newFixtureWithKey(t testing.TB, skey string) *fixture {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "askfirst.db")
 	st, err := sqlite.Open(t.Context(), path)

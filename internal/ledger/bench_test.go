@@ -1,0 +1,38 @@
+package ledger_test
+
+import (
+	"testing"
+
+	"github.com/askfirst/askfirst/internal/ledger"
+	"github.com/askfirst/askfirst/internal/store"
+)
+
+// BenchmarkWriteBatch measures one registry write of 1000 statements with
+// their receipts: appends, one checkpoint, 1000 inclusion proofs.
+func BenchmarkWriteBatch(b *testing.B) {
+	f := newFixtureB(b)
+	const batch = 1000
+	stmts := make([]any, batch)
+	for i := range stmts {
+		stmts[i] = statement(i)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		err := f.st.Update(b.Context(), func(tx store.Tx) error {
+			es := make([]ledger.Entry, 0, batch)
+			for _, s := range stmts {
+				e, err := f.l.Append(tx, s)
+				if err != nil {
+					return err
+				}
+				es = append(es, e)
+			}
+			_, err := f.l.Seal(tx, es...)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "entries/s")
+}
