@@ -289,6 +289,11 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 		} else {
 			text = decodeText(content)
 		}
+		if strings.TrimSpace(text) == "" {
+			// iscc-sdk refuses a document without text (IsccExtractionError).
+			contentErr = errors.New("no text")
+			break
+		}
 		var tc *iscc.TextCode
 		if tc, contentErr = iscc.GenTextCode(text, bits); contentErr == nil {
 			res.Units.Content = tc.ISCC

@@ -223,6 +223,15 @@ func TestErrors(t *testing.T) {
 			t.Errorf("got %v, want ErrToolMissing", err)
 		}
 	})
+	t.Run("empty text", func(t *testing.T) {
+		empty := filepath.Join(dir, "empty.html")
+		os.WriteFile(empty, []byte("<html><head><title>T</title></head><body> </body></html>"), 0o644)
+		res, err := identify.File(t.Context(), empty, identify.Options{})
+		partial(t, res, err)
+		if !strings.Contains(err.Error(), "no text") {
+			t.Errorf("got %v, want a no text error", err)
+		}
+	})
 	t.Run("corrupt audio", func(t *testing.T) {
 		bad := filepath.Join(dir, "bad.wav")
 		os.WriteFile(bad, []byte("RIFF\x00\x00\x00\x00WAVEfmt garbage garbage"), 0o644)
