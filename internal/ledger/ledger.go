@@ -212,8 +212,10 @@ func (l *Ledger) Seal(tx store.Tx, entries ...Entry) ([]Receipt, error) {
 		return nil, err
 	}
 	out := make([]Receipt, 0, len(entries))
+	// The proofs of neighbouring entries share most hashes: read each once.
+	mr := &memoReader{r: tx, m: map[int64]tlog.Hash{}}
 	for _, e := range entries {
-		r, err := receipt(tx, e.Index, e.Data, c.Size, signed)
+		r, err := receipt(mr, e.Index, e.Data, c.Size, signed)
 		if err != nil {
 			return nil, err
 		}
@@ -250,4 +252,37 @@ func receipt(r tlog.HashReader, index int64, data []byte, size int64, signed []b
 		proof[i] = base64.StdEncoding.EncodeToString(h[:])
 	}
 	return Receipt{Entry: json.RawMessage(data), Index: index, InclusionProof: proof, Checkpoint: string(signed)}, nil
+}
+
+// memoReader remembers the hashes it read. Stored hashes never change, so
+// within one transaction it is always right.
+type memoReader struct {
+	r tlog.HashReader
+	m map[int64]tlog.Hash
+}
+
+func (r *memoReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	var miss []int64
+	for _, x := range indexes {
+		if _, ok := r.m[x]; !ok {
+			miss = append(miss, x)
+		}
+	}
+	if len(miss) > 0 {
+		hs, err := r.r.ReadHashes(miss)
+		if err != nil {
+			return nil, err
+		}
+		if len(hs) != len(miss) {
+			return nil, fmt.Errorf("read %d hashes, got %d", len(miss), len(hs))
+		}
+		for i, x := range miss {
+			r.m[x] = hs[i]
+		}
+	}
+	out := make([]tlog.Hash, len(indexes))
+	for i, x := range indexes {
+		out[i] = r.m[x]
+	}
+	return out, nil
 }
