@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -45,13 +46,17 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 		h := parseHead(resp.Body)
 		out = append(out, in.noaiMeta(loc, h.Metas)...)
 		tdm.meta(loc, h.Metas)
-		hr := rsl.ParseHTML(resp.Body, base)
-		for _, l := range hr.Links {
-			if l.IsRSL() {
-				rslURLs = append(rslURLs, l.URL)
+		// Every RSL link says rel=license and every inline document
+		// application/rsl+xml: pages with neither skip the full scan.
+		if lower := bytes.ToLower(resp.Body); bytes.Contains(lower, []byte("license")) || bytes.Contains(lower, []byte("rsl+xml")) {
+			hr := rsl.ParseHTML(resp.Body, base)
+			for _, l := range hr.Links {
+				if l.IsRSL() {
+					rslURLs = append(rslURLs, l.URL)
+				}
 			}
+			inline = hr.Inline
 		}
-		inline = hr.Inline
 	} else {
 		out = append(out, in.fromEmbedded(loc, resp.Header.Get("Content-Type"), resp.Body)...)
 	}
