@@ -36,6 +36,7 @@ import (
 
 type config struct {
 	n, single, batch, truth, batch256 int
+	single256, truth256               int
 	dir                               string
 	sizes                             string
 	substrings64, substrings256       int
@@ -47,7 +48,9 @@ func main() {
 	flag.IntVar(&c.single, "single", 10_000, "single queries timed one by one")
 	flag.IntVar(&c.batch, "batch", 1_000_000, "queries in the timed batch (64-bit)")
 	flag.IntVar(&c.batch256, "batch256", 100_000, "queries in the timed batch (256-bit)")
-	flag.IntVar(&c.truth, "truth", 1000, "queries checked against (and timed with) the exhaustive scan")
+	flag.IntVar(&c.truth, "truth", 1000, "queries checked against (and timed with) the exhaustive scan (64-bit)")
+	flag.IntVar(&c.single256, "single256", 10_000, "single queries timed one by one (256-bit)")
+	flag.IntVar(&c.truth256, "truth256", 1000, "queries checked against the exhaustive scan (256-bit)")
 	flag.StringVar(&c.dir, "dir", "", "write codes, queries and exhaustive results here for FAISS (empty: do not write)")
 	flag.StringVar(&c.sizes, "sizes", "64,256", "code sizes to run: 64, 256 or 64,256")
 	flag.IntVar(&c.substrings64, "m64", 0, "force the number of substrings for 64-bit codes (0: automatic)")
@@ -263,7 +266,7 @@ func us(d time.Duration, n int) float64 { return float64(d.Microseconds()) / flo
 func run(c config, w, r int) error {
 	nbatch := c.batch
 	if w == 4 {
-		nbatch = c.batch256
+		nbatch, c.single, c.truth = c.batch256, c.single256, c.truth256
 	}
 	bitsN := 64 * w
 	fmt.Printf("\n## %d-bit codes, N=%d, r=%d\n", bitsN, c.n, r)
