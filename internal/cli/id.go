@@ -199,6 +199,8 @@ func (e *env) idError(j *idJob) {
 		e.hintf("install %s to compute this file's Content-Code (Debian/Ubuntu: apt-get install %s); its Data- and Instance-Code are printed", te.Tool, te.Package)
 	case errors.As(j.err, &te):
 		e.hintf("%s could not read the file: it may be corrupt or in a format %s does not support; its Data- and Instance-Code are printed", te.Tool, te.Tool)
+	case errors.Is(j.err, identify.ErrNoText):
+		e.hintf("the document has no text, so no Text-Code; its Data- and Instance-Code are printed")
 	case errors.Is(j.err, identify.ErrTooLarge):
 		e.hintf("raise the limit with --max-size (or ASKFIRST_MAX_SIZE)")
 	case errors.Is(j.err, fs.ErrNotExist):

@@ -65,6 +65,10 @@ func fileError(path string, err error) error {
 	return &Error{Path: path, Err: err}
 }
 
+// ErrNoText is wrapped by the error for a text document with no text
+// (iscc-sdk refuses such documents too).
+var ErrNoText = errors.New("no text")
+
 // ErrTooLarge is wrapped by the error for a file over Options.MaxSize.
 var ErrTooLarge = errors.New("file too large")
 
@@ -291,7 +295,7 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 		}
 		if strings.TrimSpace(text) == "" {
 			// iscc-sdk refuses a document without text (IsccExtractionError).
-			contentErr = errors.New("no text")
+			contentErr = ErrNoText
 			break
 		}
 		var tc *iscc.TextCode
