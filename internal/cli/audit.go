@@ -101,9 +101,11 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 		Checker: audit.InspectorChecker{In: in}, RegistryURL: *registry,
 	}
 	if *registry != "" {
-		e.errorf("--registry %s: matching against a registry is not implemented yet", *registry)
-		e.hintf("run without --registry to audit against web signals and embedded metadata")
-		return ExitFailure
+		rc, code := e.matchClient(*registry)
+		if code >= 0 {
+			return code
+		}
+		opts.Registry, opts.RegistryURL = audit.ClientRegistry{Client: rc, Uses: uses}, rc.URL()
 	}
 	stop := e.progress(&opts)
 	sum, err := audit.Run(ctx, opts)

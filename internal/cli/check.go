@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/askfirst/askfirst/internal/fetch"
+	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/signals"
 )
 
@@ -100,7 +101,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	perUse := agentFor{}
 	fs.Var(perUse, "agent-for", "product token for one use, USE=TOKEN (repeatable), e.g. train-genai=askfirst-train")
 	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses (env ASKFIRST_ALLOW_PRIVATE=1)")
-	registry := fs.String("registry", "", "askfirst registry URL to check declarations against (not supported yet)")
+	registry := fs.String("registry", "", "askfirst registry URL to match targets against, by URL and content codes (env ASKFIRST_REGISTRY)")
 	concurrency := fs.Int("concurrency", checkConcurrency, "targets checked at once")
 	perOrigin := fs.Int("per-origin", fetch.DefaultPerOrigin, "concurrent requests to one origin")
 	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "time limit of one request, redirects and body included")
@@ -130,13 +131,8 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		e.errorf("--agent must not be empty")
 		return ExitUsage
 	}
-	if *registry != "" {
-		e.errorf("--registry %s: checking registry declarations is not implemented yet", *registry)
-		e.hintf("run without --registry to check the web signals and embedded metadata")
-		return ExitFailure
-	}
-	if r := e.getenv("ASKFIRST_REGISTRY"); r != "" {
-		e.warnf("ASKFIRST_REGISTRY is set but check does not query registries yet; only web signals and embedded metadata are checked")
+	if *registry == "" {
+		*registry = e.getenv("ASKFIRST_REGISTRY")
 	}
 	if v := e.getenv("ASKFIRST_ALLOW_PRIVATE"); v == "1" || strings.EqualFold(v, "true") {
 		*allowPrivate = true
@@ -153,6 +149,13 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	}
 	defer client.Close()
 	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses}
+	if *registry != "" {
+		rc, code := e.matchClient(*registry)
+		if code >= 0 {
+			return code
+		}
+		in.Registry = &registrySource{c: rc, uses: uses, id: identify.Options{FPCalc: e.getenv("ASKFIRST_FPCALC"), FFmpeg: e.getenv("ASKFIRST_FFMPEG")}}
+	}
 	return checkTargets(ctx, e, in, fs.Args(), signals.Options{Uses: uses, Mode: mode}, *jsonOut, *concurrency)
 }
 

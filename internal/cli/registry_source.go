@@ -71,6 +71,19 @@ func (e *env) registryClient(rf *registryFlags, needToken bool) (*client.Client,
 	return c, -1
 }
 
+// matchClient returns a client for the public lookups of check and audit
+// against registry URL u, with the token of ASKFIRST_TOKEN when set (rate
+// limits are per token). The exit code is -1 on success.
+func (e *env) matchClient(u string) (*client.Client, int) {
+	c, err := client.New(u, strings.TrimSpace(e.getenv("ASKFIRST_TOKEN")), nil)
+	if err != nil {
+		e.errorf("--registry: %v", err)
+		return nil, ExitUsage
+	}
+	c.UserAgent = "askfirst/" + version()
+	return c, -1
+}
+
 func readTokenFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {

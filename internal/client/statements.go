@@ -148,33 +148,35 @@ func orNone(s string) string {
 	return s
 }
 
-// describe is the statement's value: who declared what about which
-// subject, through which match.
+// describe is the statement's value: who declared what, then about which
+// subject and through which match ("Jane Doe": train-genai deny; ...
+// (declaration dcl_… on work:wrk_…; work wrk_… matched by …)).
 func describe(d registry.AppliedDeclaration, matches map[string]registry.WorkMatch) string {
 	var b strings.Builder
-	who := d.AccountName
-	if who == "" {
-		who = d.Account
+	if d.AccountName != "" {
+		fmt.Fprintf(&b, "%q", d.AccountName)
 	} else {
-		who = fmt.Sprintf("%q (%s)", who, d.Account)
+		b.WriteString(d.Account)
 	}
-	fmt.Fprintf(&b, "declaration %s by %s", d.ID, who)
 	if d.OnBehalfOf != "" {
 		fmt.Fprintf(&b, " for %s", d.OnBehalfOf)
 	}
-	fmt.Fprintf(&b, " on %s", SubjectString(d.Subject))
-	if wid, ok := strings.CutPrefix(d.AppliesVia, "work:"); ok {
-		if m, ok := matches[wid]; ok {
-			fmt.Fprintf(&b, " (%s)", MatchString(m))
-		}
-	} else if aid, ok := strings.CutPrefix(d.AppliesVia, "account:"); ok {
-		fmt.Fprintf(&b, " (all works of %s; match %s)", aid, orNone(d.Confidence))
-	}
 	b.WriteString(": ")
 	b.WriteString(TermsString(d.Terms))
+	fmt.Fprintf(&b, " (declaration %s by %s on %s", d.ID, d.Account, SubjectString(d.Subject))
 	if d.Signed {
-		b.WriteString(" [self-signed]")
+		b.WriteString(", self-signed")
 	}
+	if wid, ok := strings.CutPrefix(d.AppliesVia, "work:"); ok {
+		if m, ok := matches[wid]; ok {
+			fmt.Fprintf(&b, "; %s", MatchString(m))
+		}
+	} else if _, ok := strings.CutPrefix(d.AppliesVia, "account:"); ok {
+		fmt.Fprintf(&b, "; all works of the account, match %s", orNone(d.Confidence))
+	} else if d.AppliesVia != "" {
+		fmt.Fprintf(&b, "; by %s", d.AppliesVia)
+	}
+	b.WriteString(")")
 	return b.String()
 }
 
@@ -184,16 +186,14 @@ func SubjectString(s store.Subject) string {
 	return s.Kind + ":" + s.Value
 }
 
-// MatchString prints how a work matched.
+// MatchString prints how a work matched: "work wrk_… matched by unit
+// ISCC:…, distance 0, exact".
 func MatchString(m registry.WorkMatch) string {
-	s := "work " + m.WorkID + " by " + m.MatchedBy
-	if m.Unit != "" && m.MatchedBy != "unit" {
+	s := "work " + m.WorkID + " matched by " + m.MatchedBy
+	if m.Unit != "" {
 		s += " " + m.Unit
 	}
-	if m.MatchedBy == "similarity" {
-		s += fmt.Sprintf(" distance %d", m.Distance)
-	}
-	return s + ", " + m.Confidence
+	return fmt.Sprintf("%s, distance %d, %s", s, m.Distance, m.Confidence)
 }
 
 // TermsString prints terms as "train-genai deny; train-ai license 0.05

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/askfirst/askfirst/internal/client"
+	"github.com/askfirst/askfirst/internal/identify"
+	"github.com/askfirst/askfirst/internal/registry"
+)
+
+// lookupJSON is one line of lookup --json.
+type lookupJSON struct {
+	Target       string                        `json:"target"`
+	Item         registry.MatchItem            `json:"item"`
+	Matches      []registry.WorkMatch          `json:"matches"`
+	Declarations []registry.AppliedDeclaration `json:"declarations"`
+	Restricted   bool                          `json:"restricted"`
+	Error        string                        `json:"error,omitempty"`
+}
+
+func runLookup(ctx context.Context, e *env, args []string) int {
+	fs := e.newFlagSet("lookup", "[--json] FILE|URL|ISCC...\n\n"+
+		"Looks each target up in the registry: a file by its content codes, computed on this machine\n"+
+		"(the file is not sent), a URL by its address and domain, an ISCC by its units.\n"+
+		"Exit code 3 when a declaration found denies a use or requires a licence.")
+	rf := e.addRegistryFlags(fs)
+	jsonOut := fs.Bool("json", false, "print one JSON object per target per line (JSON Lines)")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() == 0 {
+		e.errorf("lookup: nothing to look up")
+		e.hintf("askfirst lookup photo.jpg https://example.com/photo.jpg ISCC:KEC...")
+		return ExitUsage
+	}
+	c, code := e.registryClient(rf, false)
+	if code >= 0 {
+		return code
+	}
+	type target struct {
+		name string
+		item registry.MatchItem
+		err  error
+	}
+	var targets []target
+	opts := identify.Options{FPCalc: e.getenv("ASKFIRST_FPCALC"), FFmpeg: e.getenv("ASKFIRST_FFMPEG")}
+	for _, a := range fs.Args() {
+		switch {
+		case isURL(a):
+			targets = append(targets, target{name: a, item: registry.MatchItem{URL: a}})
+			continue
+		case strings.HasPrefix(strings.ToUpper(a), "ISCC:"):
+			targets = append(targets, target{name: a, item: registry.MatchItem{ISCC: a}})
+			continue
+		}
+		list, code := e.idInputs([]string{a})
+		if code >= 0 {
+			return code
+		}
+		for _, j := range list {
+			if j.err == nil {
+				j.res, j.err = identify.File(ctx, j.path, opts)
+			}
+			t := target{name: j.path, err: j.err}
+			if j.res != nil {
+				t.item, t.err = matchItem(j.res), nil
+				if j.err != nil {
+					e.warnf("%v; looked up by its Data- and Instance-Code only", j.err)
+				}
+			}
+			targets = append(targets, t)
+		}
+	}
+	var items []registry.MatchItem
+	var idx []int
+	for i, t := range targets {
+		if t.err == nil {
+			items = append(items, t.item)
+			idx = append(idx, i)
+		}
+	}
+	results := make([]*registry.MatchResult, len(targets))
+	for start := 0; start < len(items); start += registry.MaxBatch {
+		end := min(start+registry.MaxBatch, len(items))
+		rs, err := c.Match(ctx, items[start:end])
+		if err != nil {
+			return e.apiError("lookup", err, c.URL())
+		}
+		for k := range rs {
+			results[idx[start+k]] = &rs[k]
+		}
+	}
+	failed, restricted := false, false
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	for i, t := range targets {
+		out := lookupJSON{Target: t.name, Item: t.item, Matches: []registry.WorkMatch{}, Declarations: []registry.AppliedDeclaration{}}
+		switch {
+		case t.err != nil:
+			failed = true
+			out.Error = t.err.Error()
+			e.errorf("lookup %s: %v", t.name, t.err)
+		case results[i].Error != "":
+			failed = true
+			out.Error = results[i].Error
+			e.errorf("lookup %s: %s", t.name, results[i].Error)
+		default:
+			out.Matches, out.Declarations = results[i].Matches, results[i].Declarations
+			out.Restricted = restricts(out.Declarations)
+			restricted = restricted || out.Restricted
+		}
+		if *jsonOut {
+			enc.Encode(out)
+			continue
+		}
+		if out.Error == "" {
+			printLookup(e, c, out)
+		}
+	}
+	switch {
+	case failed:
+		return ExitFailure
+	case restricted:
+		return ExitDenied
+	}
+	return ExitOK
+}
+
+// restricts reports whether a declaration denies a use or requires a
+// licence for it (whatever the confidence of the match: reservations
+// count).
+func restricts(ds []registry.AppliedDeclaration) bool {
+	for _, d := range ds {
+		for _, t := range d.Terms {
+			if t.Decision == "deny" || t.Decision == "license" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func printLookup(e *env, c *client.Client, r lookupJSON) {
+	fmt.Fprintf(e.stdout, "%s\n", r.Target)
+	if len(r.Matches) == 0 && len(r.Declarations) == 0 {
+		fmt.Fprintf(e.stdout, "  nothing registered\n")
+		return
+	}
+	for _, m := range r.Matches {
+		line := "  " + client.MatchString(m)
+		if m.Title != "" {
+			line += fmt.Sprintf(", %q", m.Title)
+		}
+		if m.Creator != "" {
+			line += " by " + m.Creator
+		}
+		fmt.Fprintf(e.stdout, "%s; owner %s\n", line, m.Account)
+	}
+	for _, d := range r.Declarations {
+		who := d.Account
+		if d.AccountName != "" {
+			who = fmt.Sprintf("%q (%s)", d.AccountName, d.Account)
+		}
+		via := d.AppliesVia
+		if d.Confidence != "" {
+			via += ", " + d.Confidence
+		}
+		fmt.Fprintf(e.stdout, "  declaration %s by %s on %s (via %s)\n", d.ID, who, client.SubjectString(d.Subject), via)
+		for _, t := range d.Terms {
+			line := "    " + t.Use + ": " + t.Decision
+			if t.Offer != nil {
+				line += client.OfferString(*t.Offer)
+			}
+			fmt.Fprintln(e.stdout, line)
+		}
+		fmt.Fprintf(e.stdout, "    evidence: %s\n", c.ReceiptURL(d.LogIndex))
+	}
+}
