@@ -52,6 +52,7 @@ func commands() []command {
 		{"verify", "monitor a registry's log and verify receipts offline", runVerify},
 		{"account", "create an account on a registry and get its API token", runAccount},
 		{"register", "register files as works on a registry (codes computed locally) with a declaration", runRegister},
+		{"lookup", "look files, URLs or ISCCs up in a registry: matching works and their declarations", runLookup},
 		// One line per subcommand, each implemented in its own file.
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
