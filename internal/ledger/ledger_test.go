@@ -52,7 +52,11 @@ func newFixtureB(b *testing.B) *fixture {
 
 func newFixtureWithKey(t testing.TB, skey string) *fixture {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "askfirst.db")
+	return newFixtureWithKeyAt(t, skey, filepath.Join(t.TempDir(), "askfirst.db"))
+}
+
+func newFixtureWithKeyAt(t testing.TB, skey, path string) *fixture {
+	t.Helper()
 	st, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
