@@ -143,7 +143,7 @@ func videoSignatures(ctx context.Context, o *Options, path string) ([][]int, err
 	// The signature file is named relative to ffmpeg's working directory so
 	// that no path needs filter-graph escaping.
 	_, err = runTool(ctx, o, o.ffmpeg(), "ffmpeg", dir, "-hide_banner", "-nostdin", "-v", "error",
-		"-i", "file:"+path, "-map", "0:v:0", "-vf", "fps=fps=5,signature=format=binary:filename=sig.bin", "-f", "null", "-")
+		"-i", "file:"+path, "-vf", "fps=fps=5,signature=format=binary:filename=sig.bin", "-f", "null", "-")
 	if err != nil {
 		return nil, err
 	}
