@@ -20,6 +20,7 @@ import (
 
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/internal/store/postgres"
 	"github.com/askfirst/askfirst/internal/store/sqlite"
 )
 
@@ -31,7 +32,13 @@ func TestCrashHelper(t *testing.T) {
 	if path == "" {
 		t.Skip("helper process for TestCrashSIGKILL")
 	}
-	st, err := sqlite.Open(context.Background(), path)
+	var err error
+	var st store.Store
+	if strings.HasPrefix(path, "postgres://") {
+		st, err = postgres.Open(context.Background(), path)
+	} else {
+		st, err = sqlite.Open(context.Background(), path)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -77,10 +84,31 @@ func TestCrashHelper(t *testing.T) {
 // write it acknowledged must be in the log afterwards, with its receipt
 // verifying and its checkpoint consistent with the final tree.
 func TestCrashSIGKILL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "askfirst.db")
+	crash(t, path, func(skey string) *fixture { return newFixtureWithKeyAt(t, skey, path) })
+}
+
+// TestCrashSIGKILLPostgres is TestCrashSIGKILL on PostgreSQL.
+func TestCrashSIGKILLPostgres(t *testing.T) {
+	dsn := postgresSchema(t)
+	crash(t, dsn, func(skey string) *fixture {
+		st, err := postgres.Open(t.Context(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		l, err := ledger.New(skey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &fixture{st: st, l: l}
+	})
+}
+
+func crash(t *testing.T, path string, reopen func(skey string) *fixture) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	path := filepath.Join(t.TempDir(), "askfirst.db")
 	skey, _, err := note.GenerateKey(rand.Reader, origin)
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +159,7 @@ func TestCrashSIGKILL(t *testing.T) {
 	if len(acked) == 0 {
 		t.Fatal("no write acknowledged")
 	}
-	f := newFixtureWithKeyAt(t, skey, path)
+	f := reopen(skey)
 	size, err := f.l.SelfCheck(t.Context(), f.st, nil)
 	if err != nil {
 		t.Fatalf("SelfCheck after crashes: %v", err)

@@ -23,36 +23,14 @@ import (
 // `askfirst serve` processes would, and checks every receipt handed out
 // verifies and every checkpoint is consistent with the final one.
 func TestTwoProcessesOnPostgres(t *testing.T) {
-	base := os.Getenv("ASKFIRST_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("SKIPPING POSTGRES TEST: set ASKFIRST_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run it")
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "askfirst_ledger_" + hex.EncodeToString(b)
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		conn.Close(context.Background())
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-
+	dsn := postgresSchema(t)
 	skey, _, err := note.GenerateKey(rand.Reader, origin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var procs []*fixture
 	for range 2 {
-		st, err := postgres.Open(t.Context(), u.String())
+		st, err := postgres.Open(t.Context(), dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,4 +121,33 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// postgresSchema returns the URL of a new schema in the test database,
+// dropped at the end of the test, or skips the test loudly.
+func postgresSchema(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("ASKFIRST_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("SKIPPING POSTGRES TEST: set ASKFIRST_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run it")
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "askfirst_ledger_" + hex.EncodeToString(b)
+	conn, err := pgx.Connect(t.Context(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		conn.Close(context.Background())
+	})
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
