@@ -54,6 +54,10 @@ type Store interface {
 	// is. Update does not retry: fn runs exactly once per call, so a caller
 	// may sign or count inside it. Results computed inside fn (receipts) must
 	// be handed out only after Update returned nil.
+	//
+	// While fn runs it holds the one writer's lock for every process on the
+	// database: fn must be short, must not call Update itself (it would wait
+	// for itself) and must do no network I/O (fetch first, then write).
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction on a consistent snapshot.
 	View(ctx context.Context, fn func(ReadTx) error) error
