@@ -54,6 +54,20 @@ func (t *tx) exec(op, query string, args ...any) (pgconn.CommandTag, error) {
 	return r, mapErr(op, err)
 }
 
+// insert runs an INSERT ... ON CONFLICT DO NOTHING and reports a row not
+// inserted as ErrConflict. Unlike a unique violation, which aborts a
+// PostgreSQL transaction, this leaves the transaction usable, as on SQLite.
+func (t *tx) insert(op, query string, args ...any) error {
+	r, err := t.exec(op, query, args...)
+	if err != nil {
+		return err
+	}
+	if r.RowsAffected() == 0 {
+		return fmt.Errorf("%s: %w", op, store.ErrConflict)
+	}
+	return nil
+}
+
 func affected(op string, r pgconn.CommandTag) error {
 	if r.RowsAffected() == 0 {
 		return fmt.Errorf("%s: %w", op, store.ErrNotFound)
@@ -67,8 +81,8 @@ func (t *tx) CreateAccount(a store.Account) error {
 	if err := store.ValidateAccount(a); err != nil {
 		return err
 	}
-	_, err := t.exec("create account "+a.ID,
-		`INSERT INTO accounts (id, kind, name, created_at, log_index) VALUES ($1, $2, $3, $4, $5)`,
+	err := t.insert("create account "+a.ID,
+		`INSERT INTO accounts (id, kind, name, created_at, log_index) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
 		a.ID, a.Kind, a.Name, ts(a.CreatedAt), a.LogIndex)
 	return err
 }
@@ -86,8 +100,8 @@ func (t *tx) CreateToken(k store.Token) error {
 	if err := store.ValidateToken(k); err != nil {
 		return err
 	}
-	_, err := t.exec("create token "+k.ID,
-		`INSERT INTO tokens (id, account_id, hash, scope, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+	err := t.insert("create token "+k.ID,
+		`INSERT INTO tokens (id, account_id, hash, scope, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 		k.ID, k.AccountID, k.Hash, k.Scope, k.Label, ts(k.CreatedAt), ts(k.RevokedAt))
 	return err
 }
@@ -125,8 +139,8 @@ func (t *tx) AddKey(k store.Key) error {
 	if err := store.ValidateKey(k); err != nil {
 		return err
 	}
-	_, err := t.exec("add key "+k.ID,
-		`INSERT INTO keys (id, account_id, public_key, created_at, revoked_at, log_index) VALUES ($1, $2, $3, $4, $5, $6)`,
+	err := t.insert("add key "+k.ID,
+		`INSERT INTO keys (id, account_id, public_key, created_at, revoked_at, log_index) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
 		k.ID, k.AccountID, k.PublicKey, ts(k.CreatedAt), ts(k.RevokedAt), k.LogIndex)
 	return err
 }
@@ -171,9 +185,9 @@ func (t *tx) CreateWork(w store.Work) error {
 	if w.PDQ != nil {
 		pdq = w.PDQ
 	}
-	if _, err := t.exec(op,
+	if err := t.insert(op,
 		`INSERT INTO works (id, account_id, registered_by, iscc, datahash, pdq, pdq_quality, mediatype, filesize, title, creator, created_at, log_index)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
 		w.ID, w.AccountID, w.RegisteredBy, w.ISCC, w.Datahash, pdq, w.PDQQuality, w.Mediatype, w.Filesize,
 		w.Title, w.Creator, ts(w.CreatedAt), w.LogIndex); err != nil {
 		return err
@@ -324,9 +338,9 @@ func (t *tx) AddDeclaration(d store.Declaration) error {
 	if d.Signature != nil {
 		sig = d.Signature
 	}
-	if _, err := t.exec(op, `INSERT INTO declarations (id, account_id, on_behalf_of, subject_kind, subject_value, subject_domain,
+	if err := t.insert(op, `INSERT INTO declarations (id, account_id, on_behalf_of, subject_kind, subject_value, subject_domain,
 		terms, supersedes, superseded_by, statement, signature, key_id, created_at, log_index)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10, $11, $12, $13)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
 		d.ID, d.AccountID, d.OnBehalfOf, d.Subject.Kind, d.Subject.Value, strings.ToLower(d.Subject.Domain),
 		string(terms), d.Supersedes, nonNil(d.Statement), sig, d.KeyID, ts(d.CreatedAt), d.LogIndex); err != nil {
 		return err
@@ -397,9 +411,9 @@ func (t *tx) CreateDomainClaim(c store.DomainClaim) error {
 	if err := store.ValidateDomainClaim(c); err != nil {
 		return err
 	}
-	_, err := t.exec("claim domain "+c.Domain,
+	err := t.insert("claim domain "+c.Domain,
 		`INSERT INTO domain_claims (domain, account_id, token, state, method, created_at, verified_at, log_index)
-		 VALUES ($1, $2, $3, 'pending', '', $4, NULL, 0)`,
+		 VALUES ($1, $2, $3, 'pending', '', $4, NULL, 0) ON CONFLICT DO NOTHING`,
 		strings.ToLower(c.Domain), c.AccountID, c.Token, ts(c.CreatedAt))
 	return err
 }
@@ -433,6 +447,10 @@ func (t *tx) DomainClaims(accountID string) ([]store.DomainClaim, error) {
 
 func (t *tx) VerifyDomain(domain, accountID, method string, at time.Time, logIndex int64) error {
 	op := "verify domain " + domain + " for " + accountID
+	// Checked first: a unique violation would abort the transaction.
+	if c, err := t.VerifiedDomain(domain); err == nil && c.AccountID != accountID {
+		return fmt.Errorf("%s: verified by %s: %w", op, c.AccountID, store.ErrConflict)
+	}
 	r, err := t.exec(op, `UPDATE domain_claims SET state = 'verified', method = $1, verified_at = $2, log_index = $3
 		WHERE domain = $4 AND account_id = $5`, method, ts(at), logIndex, strings.ToLower(domain), accountID)
 	if err != nil {
@@ -447,8 +465,8 @@ func (t *tx) CreateDelegation(d store.Delegation) error {
 	if err := store.ValidateDelegation(d); err != nil {
 		return err
 	}
-	_, err := t.exec("delegate "+d.MemberID+" to "+d.OrganisationID,
-		`INSERT INTO delegations (member_id, organisation_id, created_at, revoked_at, log_index) VALUES ($1, $2, $3, NULL, $4)`,
+	err := t.insert("delegate "+d.MemberID+" to "+d.OrganisationID,
+		`INSERT INTO delegations (member_id, organisation_id, created_at, revoked_at, log_index) VALUES ($1, $2, $3, NULL, $4) ON CONFLICT DO NOTHING`,
 		d.MemberID, d.OrganisationID, ts(d.CreatedAt), d.LogIndex)
 	return err
 }
@@ -491,8 +509,8 @@ func (t *tx) CreateCampaign(c store.Campaign) error {
 	if err := store.ValidateCampaign(c); err != nil {
 		return err
 	}
-	_, err := t.exec("create campaign "+c.ID,
-		`INSERT INTO campaigns (id, account_id, title, statement, created_at, log_index) VALUES ($1, $2, $3, $4, $5, $6)`,
+	err := t.insert("create campaign "+c.ID,
+		`INSERT INTO campaigns (id, account_id, title, statement, created_at, log_index) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
 		c.ID, c.AccountID, c.Title, c.Statement, ts(c.CreatedAt), c.LogIndex)
 	return err
 }
@@ -510,9 +528,9 @@ func (t *tx) AddSignature(s store.Signature) error {
 	if err := store.ValidateSignature(s); err != nil {
 		return err
 	}
-	_, err := t.exec("sign campaign "+s.CampaignID+" as "+s.AccountID,
+	err := t.insert("sign campaign "+s.CampaignID+" as "+s.AccountID,
 		`INSERT INTO signatures (id, campaign_id, account_id, name, role, domain, listed, declaration_id, created_at, log_index)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
 		s.ID, s.CampaignID, s.AccountID, s.Name, s.Role, strings.ToLower(s.Domain), s.Listed, s.DeclarationID,
 		ts(s.CreatedAt), s.LogIndex)
 	return err

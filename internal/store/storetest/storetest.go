@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Campaigns", func(t *testing.T) { testCampaigns(t, open(t)) })
 	t.Run("Log", func(t *testing.T) { testLog(t, open(t)) })
 	t.Run("Rollback", func(t *testing.T) { testRollback(t, open(t)) })
+	t.Run("ConflictKeepsTxUsable", func(t *testing.T) { testConflictKeepsTxUsable(t, open(t)) })
 	t.Run("ConcurrentAppend", func(t *testing.T) {
 		s := open(t)
 		testConcurrentAppend(t, []store.Store{s})
@@ -697,6 +699,53 @@ func (f hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 		out[i] = f(x)
 	}
 	return out, nil
+}
+
+// testConflictKeepsTxUsable checks that an ErrConflict from a write leaves
+// the transaction usable on every driver (PostgreSQL aborts a transaction
+// on a unique violation unless the driver avoids raising one).
+func testConflictKeepsTxUsable(t *testing.T, s store.Store) {
+	seedAccounts(t, s, "a1", "a2", "o1")
+	mustUpdate(t, s, func(tx store.Tx) error {
+		if err := tx.CreateDomainClaim(store.DomainClaim{Domain: "x.example", AccountID: "a1", Token: "t1", State: store.DomainPending}); err != nil {
+			return err
+		}
+		if err := tx.CreateDomainClaim(store.DomainClaim{Domain: "x.example", AccountID: "a2", Token: "t2", State: store.DomainPending}); err != nil {
+			return err
+		}
+		return tx.VerifyDomain("x.example", "a1", "http", t0, 1)
+	})
+	mustUpdate(t, s, func(tx store.Tx) error {
+		for name, err := range map[string]error{
+			"CreateAccount":          tx.CreateAccount(account("a1", store.KindCreator)),
+			"CreateToken":            tx.CreateToken(store.Token{ID: "t1", AccountID: "a1", Hash: []byte("h"), Scope: store.ScopeRead}),
+			"CreateToken again":      tx.CreateToken(store.Token{ID: "t2", AccountID: "a1", Hash: []byte("h"), Scope: store.ScopeRead}),
+			"CreateWork":             tx.CreateWork(work("w1", "a1", 1)),
+			"CreateWork again":       tx.CreateWork(work("w1", "a1", 1)),
+			"CreateDelegation":       tx.CreateDelegation(store.Delegation{MemberID: "a1", OrganisationID: "o1"}),
+			"CreateDelegation again": tx.CreateDelegation(store.Delegation{MemberID: "a1", OrganisationID: "o1"}),
+			"VerifyDomain":           tx.VerifyDomain("x.example", "a2", "dns", t0, 2),
+		} {
+			if strings.HasSuffix(name, "again") || name == "VerifyDomain" || name == "CreateAccount" {
+				wantErr(t, name+" conflicting", err, store.ErrConflict)
+			}
+		}
+		// The transaction goes on after the conflicts.
+		if err := tx.CreateAccount(account("a3", store.KindCreator)); err != nil {
+			return fmt.Errorf("write after conflicts: %w", err)
+		}
+		_, err := appendEntry(tx, []byte(`{"after":"conflicts"}`))
+		return err
+	})
+	mustView(t, s, func(tx store.ReadTx) error {
+		if _, err := tx.Account("a3"); err != nil {
+			t.Errorf("account written after conflicts: %v", err)
+		}
+		if _, err := tx.Work("w1"); err != nil {
+			t.Errorf("work written before its duplicate: %v", err)
+		}
+		return nil
+	})
 }
 
 var errBoom = errors.New("boom")
