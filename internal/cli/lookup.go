@@ -168,7 +168,11 @@ func printLookup(e *env, c *client.Client, r lookupJSON) {
 		if d.Confidence != "" {
 			via += ", " + d.Confidence
 		}
-		fmt.Fprintf(e.stdout, "  declaration %s by %s on %s (via %s)\n", d.ID, who, client.SubjectString(d.Subject), via)
+		signed := ""
+		if d.Signed {
+			signed = ", self-signed"
+		}
+		fmt.Fprintf(e.stdout, "  declaration %s by %s on %s (via %s%s)\n", d.ID, who, client.SubjectString(d.Subject), via, signed)
 		for _, t := range d.Terms {
 			line := "    " + t.Use + ": " + t.Decision
 			if t.Offer != nil {

@@ -66,8 +66,12 @@ func (e *Error) Error() string {
 	} else if e.Title != "" {
 		msg += " " + strings.ToLower(e.Title)
 	}
-	if e.Detail != "" {
-		msg += ": " + e.Detail
+	if d := e.Detail; d != "" {
+		// The registry's details often start with the problem's name.
+		if k := e.Kind(); k != "" {
+			d = strings.TrimPrefix(d, strings.ReplaceAll(k, "-", " ")+": ")
+		}
+		msg += ": " + d
 	}
 	return msg
 }
