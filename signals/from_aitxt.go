@@ -51,5 +51,5 @@ func (in *Inspector) aitxt(ctx context.Context, u *url.URL) []Statement {
 			Uses:  restrict(effects(v, TrainGenAI, TrainAI), byToken[tok]),
 		})
 	}
-	return out
+	return stamp(out, resp.Fetched, digest(resp.Body))
 }

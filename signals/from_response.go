@@ -60,12 +60,14 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 	} else {
 		out = append(out, in.fromEmbedded(loc, resp.Header.Get("Content-Type"), resp.Body)...)
 	}
-	out = append(out, in.tdmrepStatements(ctx, &tdm)...)
+	// Everything so far was read from the target's own response.
+	stamp(out, resp.Fetched, digest(resp.Body))
+	out = append(out, stamp(in.tdmrepStatements(ctx, &tdm), resp.Fetched, digest(resp.Body))...)
 	if len(rslURLs) > 0 {
 		out = append(out, in.fromRSLDocuments(ctx, u, rslURLs, loc+" Link rel=license")...)
 	}
 	for i, doc := range inline {
-		out = append(out, rslDocument(u, fmt.Sprintf("%s inline <script type=application/rsl+xml> #%d", loc, i+1), loc, doc, in.uses())...)
+		out = append(out, stamp(rslDocument(u, fmt.Sprintf("%s inline <script type=application/rsl+xml> #%d", loc, i+1), loc, doc, in.uses()), resp.Fetched, digest(resp.Body))...)
 	}
 	return out
 }
@@ -80,8 +82,13 @@ func isImage(h http.Header, body []byte) bool {
 	return strings.HasPrefix(http.DetectContentType(body), "image/")
 }
 
-// fromSiteFiles maps the per-origin files other than robots.txt and
-// tdmrep.json (which fromResponse folds into TDMRep's order): ai.txt.
+// fromSiteFiles maps the per-origin files other than robots.txt, for a
+// check that does not fetch the target (Inspector.Site): tdmrep.json on
+// its own and ai.txt. URL folds tdmrep.json into TDMRep's order with the
+// target's headers and meta instead.
 func (in *Inspector) fromSiteFiles(ctx context.Context, u *url.URL) []Statement {
-	return in.aitxt(ctx, u)
+	t := tdmrepState{}
+	in.tdmrepFile(ctx, u, &t)
+	out := in.tdmrepStatements(ctx, &t)
+	return append(out, in.aitxt(ctx, u)...)
 }

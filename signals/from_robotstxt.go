@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/askfirst/askfirst/signals/robotstxt"
 )
@@ -18,6 +19,9 @@ type robotsSite struct {
 	warn   []string // fetch and parse warnings
 	// refused is the Fetcher's policy refusal (ErrRefused), if any.
 	refused error
+	// fetched and sum identify the copy read (zero when none was).
+	fetched time.Time
+	sum     string
 }
 
 // gateResult is the fetch gate of one URL (digest §14.2 step 1).
@@ -44,7 +48,7 @@ func (in *Inspector) robotsFor(ctx context.Context, u *url.URL) *robotsSite {
 	}
 	return in.memoized(respKey("robots", resp), func() any {
 		st := robotstxt.FromStatus(resp.Status)
-		s := &robotsSite{url: ru}
+		s := &robotsSite{url: ru, fetched: resp.Fetched, sum: digest(resp.Body)}
 		switch st {
 		case robotstxt.StatusOK:
 			s.robots = robotstxt.Parse(resp.Body)
@@ -106,6 +110,7 @@ func (in *Inspector) gate(ctx context.Context, u *url.URL) gateResult {
 		}
 		g.stmts = append(g.stmts, s)
 	}
+	stamp(g.stmts, site.fetched, site.sum)
 	return g
 }
 
@@ -143,6 +148,7 @@ func (in *Inspector) fromRobotsRecords(ctx context.Context, u *url.URL, g gateRe
 			licenses = append(licenses, base.ResolveReference(ref).String())
 		}
 	}
+	stamp(out, g.site.fetched, g.site.sum)
 	if len(licenses) > 0 {
 		out = append(out, in.fromRSLDocuments(ctx, u, licenses, g.site.url+" License")...)
 	}

@@ -137,7 +137,7 @@ func (in *Inspector) fromRSLDocuments(ctx context.Context, target *url.URL, urls
 			})
 			continue
 		}
-		out = append(out, rslDocument(target, loc, du, resp.Body, in.uses())...)
+		out = append(out, stamp(rslDocument(target, loc, du, resp.Body, in.uses()), resp.Fetched, digest(resp.Body))...)
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/askfirst/askfirst/signals/robotstxt"
 	"github.com/askfirst/askfirst/signals/tdmrep"
@@ -13,8 +14,10 @@ import (
 
 // tdmrepSource is one TDMRep statement with where it was found.
 type tdmrepSource struct {
-	loc string
-	st  tdmrep.Statement
+	loc     string
+	st      tdmrep.Statement
+	fetched time.Time // of the document it was read from
+	sum     string
 }
 
 // tdmrepState collects TDMRep's sources in processing order (W3C TDMRep
@@ -26,15 +29,15 @@ type tdmrepState struct {
 	errs    []Statement
 }
 
-func (t *tdmrepState) add(loc string, st tdmrep.Statement) {
+func (t *tdmrepState) add(loc string, st tdmrep.Statement, fetched time.Time, sum string) {
 	if !st.IsZero() || len(st.Warnings) > 0 {
-		t.sources = append(t.sources, tdmrepSource{loc, st})
+		t.sources = append(t.sources, tdmrepSource{loc, st, fetched, sum})
 	}
 }
 
 // header adds the tdm-reservation and tdm-policy response headers.
 func (t *tdmrepState) header(loc string, h http.Header) {
-	t.add(loc+" header tdm-reservation", tdmrep.ParseHeaders(h))
+	t.add(loc+" header tdm-reservation", tdmrep.ParseHeaders(h), time.Time{}, "")
 }
 
 // meta adds <meta name="tdm-reservation"> and <meta name="tdm-policy">.
@@ -53,7 +56,7 @@ func (t *tdmrepState) meta(loc string, metas []headMeta) {
 		}
 	}
 	if len(res) > 0 || len(pol) > 0 {
-		t.add(fmt.Sprintf("%s <meta name=\"tdm-reservation\"> line %d", loc, line), tdmrep.ParseMeta(res, pol))
+		t.add(fmt.Sprintf("%s <meta name=\"tdm-reservation\"> line %d", loc, line), tdmrep.ParseMeta(res, pol), time.Time{}, "")
 	}
 }
 
@@ -76,7 +79,7 @@ func (in *Inspector) tdmrepFile(ctx context.Context, u *url.URL, t *tdmrepState)
 	})
 	if err, ok := parsed.(error); ok {
 		t.errs = append(t.errs, Statement{Mechanism: "tdmrep", Location: fu, Value: "unparseable", Uses: map[Use]Verdict{},
-			Warnings: []string{err.Error() + "; TDMRep treated as unset"}})
+			Warnings: []string{err.Error() + "; TDMRep treated as unset"}, Fetched: resp.Fetched, SHA256: digest(resp.Body)})
 		return
 	}
 	f := parsed.(*tdmrep.File)
@@ -91,7 +94,7 @@ func (in *Inspector) tdmrepFile(ctx context.Context, u *url.URL, t *tdmrepState)
 			st.Policy = resp.requestBase().ResolveReference(ref).String()
 		}
 	}
-	t.add(fmt.Sprintf("%s rule %d (location %q)", fu, r.Index+1, r.Location), st)
+	t.add(fmt.Sprintf("%s rule %d (location %q)", fu, r.Index+1, r.Location), st, resp.Fetched, digest(resp.Body))
 }
 
 func tdmrepValue(st tdmrep.Statement) string {
@@ -120,9 +123,9 @@ func (in *Inspector) tdmrepStatements(ctx context.Context, t *tdmrepState) []Sta
 	last := t.sources[len(t.sources)-1]
 	for _, s := range t.sources[:len(t.sources)-1] {
 		out = append(out, Statement{Mechanism: "tdmrep", Location: s.loc, Value: tdmrepValue(s.st) + " (superseded in TDMRep processing order)",
-			Uses: map[Use]Verdict{}, Warnings: s.st.Warnings})
+			Uses: map[Use]Verdict{}, Warnings: s.st.Warnings, Fetched: s.fetched, SHA256: s.sum})
 	}
-	final := Statement{Mechanism: "tdmrep", Location: last.loc, Value: tdmrepValue(res), Uses: map[Use]Verdict{}, Warnings: last.st.Warnings}
+	final := Statement{Mechanism: "tdmrep", Location: last.loc, Value: tdmrepValue(res), Uses: map[Use]Verdict{}, Warnings: last.st.Warnings, Fetched: last.fetched, SHA256: last.sum}
 	if len(t.sources) > 1 {
 		final.Value += " (resolved: " + last.st.Reservation.String() + " here, properties not set here kept from earlier sources)"
 	}

@@ -234,11 +234,11 @@ func (in *Inspector) URL(ctx context.Context, rawURL string) ([]Statement, error
 		g := in.gate(ctx, hu)
 		out = append(out, g.stmts...)
 	}
-	out = append(out, in.fromStatus(u, resp)...)
+	out = append(out, stamp(in.fromStatus(u, resp), resp.Fetched, digest(resp.Body))...)
 	if resp.Status/100 == 2 {
 		out = append(out, in.fromResponse(ctx, u, resp)...)
 	}
-	out = append(out, in.fromSiteFiles(ctx, u)...)
+	out = append(out, in.aitxt(ctx, u)...)
 	var body []byte
 	if resp.Status/100 == 2 {
 		body = resp.Body
@@ -249,11 +249,11 @@ func (in *Inspector) URL(ctx context.Context, rawURL string) ([]Statement, error
 // File gathers the statements embedded in a file's bytes (XMP, C2PA).
 // name is used in locations only.
 func (in *Inspector) File(ctx context.Context, name string, data []byte) []Statement {
-	out := in.fromEmbedded(name, "", data)
+	out := stamp(in.fromEmbedded(name, "", data), time.Time{}, digest(data))
 	if len(out) == 0 {
 		out = append(out, Statement{
 			Mechanism: "file", Location: name, Value: fmt.Sprintf("%d bytes", len(data)),
-			Uses: map[Use]Verdict{},
+			Uses: map[Use]Verdict{}, SHA256: digest(data),
 		})
 	}
 	return in.withRegistry(ctx, name, data, out)

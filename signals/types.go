@@ -1,8 +1,11 @@
 package signals
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Use is what content would be used for (DESIGN §2; signals digest §14.3).
@@ -165,6 +168,28 @@ type Statement struct {
 	Held bool `json:"held,omitempty"`
 	// Offer is the licence offered, when the statement offers one.
 	Offer *Offer `json:"offer,omitempty"`
+	// Fetched is when the document the statement was read from was
+	// fetched from its origin (zero for local files and for statements
+	// without a document), and SHA256 the hex SHA-256 of the bytes read:
+	// the snapshot a dispute needs (digest §14.1 principle 8).
+	Fetched time.Time `json:"fetched,omitzero"`
+	SHA256  string    `json:"sha256,omitempty"`
+}
+
+// stamp records the document behind statements that do not name one yet.
+func stamp(stmts []Statement, fetched time.Time, sum string) []Statement {
+	for i := range stmts {
+		if stmts[i].SHA256 == "" && stmts[i].Fetched.IsZero() {
+			stmts[i].Fetched, stmts[i].SHA256 = fetched, sum
+		}
+	}
+	return stmts
+}
+
+// digest returns the hex SHA-256 of data.
+func digest(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
 }
 
 // grade returns the statement's grade, Origin by default.
