@@ -16,6 +16,7 @@
 package ledger
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -201,6 +202,22 @@ type Receipt struct {
 	Index          int64           `json:"index"`
 	InclusionProof []string        `json:"inclusion_proof"`
 	Checkpoint     string          `json:"checkpoint"`
+}
+
+// Marshal returns the receipt as compact JSON with the entry's canonical
+// bytes verbatim. Prefer it to json.Marshal, which escapes <, > and & in
+// the entry (\u003c...) so that its bytes are no longer the logged ones;
+// a verifier that canonicalises (VerifyReceipt does) still accepts those,
+// one that hashes the bytes as returned does not. An encoder with
+// SetEscapeHTML(false) and no indentation gives the same bytes.
+func (r Receipt) Marshal() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Seal signs a checkpoint covering everything appended in tx (Sign) and
