@@ -36,3 +36,30 @@ func BenchmarkWriteBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "entries/s")
 }
+
+// BenchmarkSelfCheck measures the start-up self-check per entry.
+func BenchmarkSelfCheck(b *testing.B) {
+	f := newFixtureB(b)
+	const n, batch = 20000, 1000
+	for i := 0; i < n; i += batch {
+		err := f.st.Update(b.Context(), func(tx store.Tx) error {
+			for j := range batch {
+				if _, err := f.l.Append(tx, statement(i+j)); err != nil {
+					return err
+				}
+			}
+			_, _, err := f.l.Sign(tx)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := f.l.SelfCheck(b.Context(), f.st, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "entries/s")
+}
