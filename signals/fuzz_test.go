@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // memFetcher serves fixed responses from memory; a missing URL is a 404,
@@ -40,7 +39,7 @@ func resp(body string, h ...string) *FetchResponse {
 	for i := 0; i+1 < len(h); i += 2 {
 		hd.Add(h[i], h[i+1])
 	}
-	return &FetchResponse{Status: 200, Header: hd, Body: []byte(body), Fetched: time.Unix(0, 0)}
+	return &FetchResponse{Status: 200, Header: hd, Body: []byte(body)}
 }
 
 // FuzzParseHead: the head scanner never panics, never keeps more than its

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -162,8 +163,13 @@ func (in *Inspector) memoized(key string, f func() any) any {
 	return v
 }
 
+// respKey identifies one fetched copy of a site file: by its fetch time,
+// or by its bytes when the Fetcher does not say when it fetched.
 func respKey(kind string, r *FetchResponse) string {
-	return kind + " " + r.URL + " " + r.Fetched.Format(time.RFC3339Nano)
+	if r.Fetched.IsZero() {
+		return kind + " " + r.URL + " sha256:" + digest(r.Body)
+	}
+	return kind + " " + r.URL + " " + r.Fetched.Format(time.RFC3339Nano) + " " + strconv.Itoa(len(r.Body))
 }
 
 // originOf returns scheme://host[:port] of u.
