@@ -1,16 +1,37 @@
 package ledger_test
 
 import (
+	"crypto/rand"
 	"testing"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/internal/store/postgres"
 )
 
 // BenchmarkWriteBatch measures one registry write of 1000 statements with
 // their receipts: appends, one checkpoint, 1000 inclusion proofs.
 func BenchmarkWriteBatch(b *testing.B) {
-	f := newFixtureB(b)
+	b.Run("sqlite", func(b *testing.B) { benchWriteBatch(b, newFixtureB(b)) })
+	b.Run("postgres", func(b *testing.B) {
+		dsn := postgresSchema(b)
+		st, err := postgres.Open(b.Context(), dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		skey, _, _ := note.GenerateKey(rand.Reader, origin)
+		l, err := ledger.New(skey)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchWriteBatch(b, &fixture{st: st, l: l})
+	})
+}
+
+func benchWriteBatch(b *testing.B, f *fixture) {
 	const batch = 1000
 	stmts := make([]any, batch)
 	for i := range stmts {

@@ -125,7 +125,7 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 
 // postgresSchema returns the URL of a new schema in the test database,
 // dropped at the end of the test, or skips the test loudly.
-func postgresSchema(t *testing.T) string {
+func postgresSchema(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("ASKFIRST_TEST_POSTGRES")
 	if base == "" {

@@ -126,8 +126,14 @@ func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 	if err := pgTx.QueryRow(ctx, `SELECT size FROM log_head WHERE id = 1 FOR UPDATE`).Scan(&size); err != nil {
 		return fmt.Errorf("postgres: lock log head: %w", err)
 	}
-	if err := fn(&tx{ctx: ctx, q: pgTx}); err != nil {
+	t := &tx{ctx: ctx, q: pgTx, locked: true, size: size}
+	if err := fn(t); err != nil {
 		return err
+	}
+	if t.size != size {
+		if _, err := pgTx.Exec(ctx, `UPDATE log_head SET size = $1 WHERE id = 1`, t.size); err != nil {
+			return fmt.Errorf("postgres: update log head: %w", err)
+		}
 	}
 	done = true
 	if err := pgTx.Commit(ctx); err != nil {

@@ -22,6 +22,13 @@ const maxPage = 10000
 type tx struct {
 	ctx context.Context
 	q   pgx.Tx
+	// In an Update, the log size read under the log_head lock and kept
+	// current by AppendLog (written back once, before commit), and the
+	// hashes appended, so a batch of appends reads its own hashes from
+	// memory.
+	locked bool
+	size   int64
+	hashes map[int64]tlog.Hash
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -560,6 +567,9 @@ func (t *tx) SignatureCount(campaignID string) (total, listed int64, err error) 
 // The log.
 
 func (t *tx) LogSize() (int64, error) {
+	if t.locked {
+		return t.size, nil
+	}
 	var n int64
 	err := t.q.QueryRow(t.ctx, `SELECT size FROM log_head WHERE id = 1`).Scan(&n)
 	return n, mapErr("log size", err)
@@ -589,8 +599,12 @@ func (t *tx) AppendLog(index int64, entry []byte, hashes []tlog.Hash) error {
 	if _, err := t.exec(op, `INSERT INTO log_hashes (idx, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])`, idx, hs); err != nil {
 		return err
 	}
-	if _, err := t.exec(op, `UPDATE log_head SET size = $1 WHERE id = 1`, index+1); err != nil {
-		return err
+	t.size = index + 1
+	if t.hashes == nil {
+		t.hashes = map[int64]tlog.Hash{}
+	}
+	for i, h := range hashes {
+		t.hashes[first+int64(i)] = h
 	}
 	return nil
 }
@@ -617,7 +631,21 @@ func (t *tx) LogEntries(start, end int64) ([][]byte, error) {
 func (t *tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	found := make(map[int64]tlog.Hash, len(indexes))
-	rows, err := t.q.Query(t.ctx, `SELECT idx, hash FROM log_hashes WHERE idx = ANY($1)`, indexes)
+	var query []int64
+	for _, x := range indexes {
+		if h, ok := t.hashes[x]; ok {
+			found[x] = h
+		} else {
+			query = append(query, x)
+		}
+	}
+	if len(query) == 0 {
+		for i, x := range indexes {
+			out[i] = found[x]
+		}
+		return out, nil
+	}
+	rows, err := t.q.Query(t.ctx, `SELECT idx, hash FROM log_hashes WHERE idx = ANY($1)`, query)
 	if err != nil {
 		return nil, mapErr("read log hashes", err)
 	}
