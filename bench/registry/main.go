@@ -781,7 +781,7 @@ func runBackend(c config, backend, dir string, ws []work, files requestFiles, mi
 	}
 	// Hit rates of the mix, one item a request, as a check that the
 	// lookups find what they should.
-	if err := checkMix(cl, srv.base, mix); err != nil {
+	if err := checkMix(cl, srv, mix); err != nil {
 		return ps, err
 	}
 	// One work a request, concurrent clients.
@@ -849,9 +849,12 @@ func post(cl *http.Client, u, token string, in, out any) error {
 	return nil
 }
 
-// checkMix posts the sample items of each kind and prints the share that
-// found at least one work (datahash, near, url should be ~100%, miss 0%).
-func checkMix(cl *http.Client, base string, mix map[string][]registry.MatchItem) error {
+// checkMix posts the sample items of each kind, one request of up to 200
+// items per kind, and prints the share that found at least one work
+// (datahash, near, url should be all, miss none) and the server CPU time
+// per item of each kind.
+func checkMix(cl *http.Client, srv *server, mix map[string][]registry.MatchItem) error {
+	base := srv.base
 	var line []string
 	for _, k := range []string{kindDatahash, kindNear, kindURL, kindMiss} {
 		items := mix[k]
@@ -861,9 +864,12 @@ func checkMix(cl *http.Client, base string, mix map[string][]registry.MatchItem)
 		var out struct {
 			Results []registry.MatchResult `json:"results"`
 		}
+		u0 := srv.usage()
 		if err := post(cl, base+"/v1/match", "", map[string]any{"items": items}, &out); err != nil {
 			return err
 		}
+		u1 := srv.usage()
+		cpu := (u1.cpu - u0.cpu + max(u1.dbCPU-u0.dbCPU, 0)) / time.Duration(len(items))
 		hit, decl := 0, 0
 		for _, r := range out.Results {
 			if len(r.Matches) > 0 {
@@ -873,9 +879,9 @@ func checkMix(cl *http.Client, base string, mix map[string][]registry.MatchItem)
 				decl++
 			}
 		}
-		line = append(line, fmt.Sprintf("%s %d/%d found (%d with declarations)", k, hit, len(items), decl))
+		line = append(line, fmt.Sprintf("%s %d/%d found (%d with declarations), %.2f ms CPU an item", k, hit, len(items), decl, float64(cpu)/float64(time.Millisecond)))
 	}
-	fmt.Printf("lookup mix check: %s\n", strings.Join(line, ", "))
+	fmt.Printf("lookup mix check: %s\n", strings.Join(line, "; "))
 	return nil
 }
 
