@@ -439,7 +439,7 @@ func (c *Client) do(ctx context.Context, req Request, prev *cacheEntry) (*Respon
 			if errors.Is(err, ErrTooLarge) && req.Truncate {
 				err = nil
 				truncated = true
-			} else if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+			} else if isTimeout(err) {
 				return nil, fmt.Errorf("fetch %s: timed out after %s: %w", cur, c.cfg.Timeout, err)
 			} else {
 				return nil, fmt.Errorf("fetch %s: %w", cur, err)
@@ -480,6 +480,16 @@ func (c *Client) response(resp *http.Response, body []byte, truncated bool, chai
 		Truncated: truncated,
 		Fetched:   c.cfg.Now(),
 	}
+}
+
+// isTimeout reports a deadline (the total Timeout, or the transport's
+// response-header timeout, whichever fired first).
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 func isRedirect(code int) bool {
