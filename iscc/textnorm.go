@@ -148,6 +148,24 @@ var asciiKeep = func() (t [128]byte) {
 	return t
 }()
 
+// twoByteKeep[r] for r < 0x800 is what text_collapse makes of r (other
+// than Σ, which depends on its context): the lower-cased rune if it is kept,
+// 0 if it is removed.
+var twoByteKeep = func() (t [0x800]rune) {
+	for r := rune(0); r < 0x800; r++ {
+		lr := unicode.ToLower(r)
+		if isPySpace(lr) {
+			continue
+		}
+		switch category(lr) {
+		case 'C', 'M', 'P':
+			continue
+		}
+		t[r] = lr
+	}
+	return t
+}()
+
 // textCollapse implements text_collapse: NFD, Python lower (with
 // Final_Sigma), drop whitespace and categories C, M and P, then NFKC.
 func textCollapse(text string) string {
@@ -173,6 +191,14 @@ func textCollapse(text string) string {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
+		if r < 0x800 && r != 'Σ' {
+			// Two-byte UTF-8 (Latin, Greek, Cyrillic, Hebrew, Arabic...).
+			if k := twoByteKeep[r]; k != 0 {
+				buf = utf8.AppendRune(buf, k)
+			}
+			i += size
+			continue
+		}
 		var lr rune
 		if r == 'Σ' {
 			lr = 'σ'
