@@ -348,7 +348,8 @@ func parseOneMode(raw []byte, strict bool) (Code, []byte, error) {
 	return Code{mt: h.mt, st: h.st, version: h.version, length: h.length, body: body}, rest[n:], nil
 }
 
-// appendVarnibbles writes values as varnibbles, padded to whole bytes.
+// encodeHeader writes MainType, SubType, Version and Length as varnibbles
+// (ISO 24138 header), padded with a 0000 nibble to whole bytes.
 func encodeHeader(mt MainType, st SubType, version, length int) ([]byte, error) {
 	var nibbles []byte
 	for _, v := range [4]int{int(mt), int(st), version, length} {
