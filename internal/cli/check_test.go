@@ -120,6 +120,15 @@ func verdicts(c checkLine) string {
 	return strings.Join(parts, " ")
 }
 
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func jpegWith(t *testing.T, v xmp.Value) []byte {
 	t.Helper()
 	img := image.NewGray(image.Rect(0, 0, 8, 8))
@@ -361,6 +370,56 @@ func TestCheckSignals(t *testing.T) {
 			name: "target behind a login",
 			site: site{"/a": status(401)},
 			want: "train-genai=deny/exclude train-ai=deny/exclude ai-input=deny/exclude search=deny/exclude",
+			code: 3,
+		},
+		{
+			name: "robots.txt 429 is unreachable too",
+			site: site{"/robots.txt": status(429), "/a": page("")},
+			args: []string{"--use", "search"},
+			want: "search=deny/exclude",
+			code: 3,
+		},
+		{
+			name: "payment required",
+			site: site{"/a": status(402)},
+			args: []string{"--use", "train-genai"},
+			want: "train-genai=license/exclude",
+			code: 3,
+		},
+		{
+			name: "target 404 is unknown and never included",
+			site: site{},
+			args: []string{"--use", "ai-input"},
+			want: "ai-input=unknown/exclude",
+			code: 3,
+		},
+		{
+			name: "legacy Content-Usage label honoured",
+			site: site{"/a": page("", "Content-Usage", "ai-use=n")},
+			want: "train-genai=unknown/include train-ai=unknown/include ai-input=deny/exclude search=unknown/include",
+			code: 3,
+		},
+		{
+			name: "unparseable Content-Usage states nothing",
+			site: site{"/a": page("", "Content-Usage", "Train-AI=n")},
+			want: "train-genai=unknown/include train-ai=unknown/include ai-input=unknown/include search=unknown/include",
+		},
+		{
+			name: "TDMRep protocol error is unset",
+			site: site{"/a": page("", "tdm-reservation", "yes")},
+			want: "train-genai=unknown/include train-ai=unknown/include ai-input=unknown/include search=unknown/include",
+		},
+		{
+			name: "inline RSL prohibiting AI training",
+			site: site{"/a": page(`<script type="application/rsl+xml"><rsl xmlns="https://rslstandard.org/rsl"><content url="/"><license><permits type="usage">search ai-input</permits></license><license><prohibits type="usage">ai-train</prohibits></license></content></rsl></script>`)},
+			want: "train-genai=deny/exclude train-ai=deny/exclude ai-input=allow/include search=allow/include",
+			code: 3,
+		},
+		{
+			name: "C2PA manifest in an image served over HTTP",
+			site: site{"/p.jpg": text("image/jpeg", string(mustRead(t, "../../signals/testdata/c2pa-signed.jpg")))},
+			path: "/p.jpg",
+			want: "train-genai=deny/exclude train-ai=allow/include ai-input=license/exclude+offer search=unknown/include",
 			code: 3,
 		},
 		{
