@@ -144,11 +144,6 @@ func addTermsFlags(fs *flag.FlagSet) *termsFlags {
 	}
 }
 
-// any reports whether a declaration flag was given.
-func (t *termsFlags) any() bool {
-	return *t.deny != "" || *t.allow != "" || *t.license != ""
-}
-
 // terms builds the terms; an error is a usage error.
 func (t *termsFlags) terms() ([]store.Term, error) {
 	var out []store.Term

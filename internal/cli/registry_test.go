@@ -1,0 +1,462 @@
+package cli_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/askfirst/askfirst/internal/api"
+	"github.com/askfirst/askfirst/internal/cli"
+	"github.com/askfirst/askfirst/internal/fetch"
+	"github.com/askfirst/askfirst/internal/ledger"
+	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/store/sqlite"
+)
+
+// testRegistry is a real registry (internal/registry and internal/api over
+// SQLite) served on loopback.
+type testRegistry struct {
+	URL      string
+	origin   string
+	verifier note.Verifier
+}
+
+func startRegistry(t *testing.T) *testRegistry {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "registry.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	skey, vkey, err := note.GenerateKey(rand.Reader, "registry.test/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	led, err := ledger.New(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := led.Init(t.Context(), st); err != nil {
+		t.Fatal(err)
+	}
+	fc, err := fetch.New(fetch.Config{AllowPrivate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.New(t.Context(), registry.Config{Store: st, Ledger: led, Verifier: &registry.NetVerifier{Client: fc, Scheme: "http"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(api.Config{Registry: reg, RatePerSecond: 1000, Burst: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testRegistry{URL: hs.URL, origin: led.Origin(), verifier: v}
+}
+
+// runIn runs askfirst in dir (relative paths resolve there).
+func runIn(t *testing.T, dir string, args ...string) (string, string, int) {
+	t.Helper()
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(t.Context(), args, strings.NewReader(""), &stdout, &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+func mustRun(t *testing.T, dir string, want int, args ...string) string {
+	t.Helper()
+	out, errOut, code := runIn(t, dir, args...)
+	if code != want {
+		t.Fatalf("askfirst %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out, errOut)
+	}
+	return out
+}
+
+func jsonLines[T any](t *testing.T, out string) []T {
+	t.Helper()
+	var res []T
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if l == "" {
+			continue
+		}
+		var v T
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatalf("output line %q: %v", l, err)
+		}
+		res = append(res, v)
+	}
+	return res
+}
+
+// TestRegistryEndToEnd drives the client commands against a real
+// registry, as the README walks a new user through it.
+func TestRegistryEndToEnd(t *testing.T) {
+	reg := startRegistry(t)
+	t.Setenv("ASKFIRST_REGISTRY", reg.URL)
+	t.Setenv("ASKFIRST_TOKEN", "")
+	t.Setenv("ASKFIRST_ALLOW_PRIVATE", "")
+	dir := t.TempDir()
+	imgs := writePhotos(t, filepath.Join(dir, "photos"), 5)
+	if err := os.WriteFile(filepath.Join(dir, "near-copy.jpg"), nearCopy(t, imgs[1]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := photo(99, 640, 480)
+	if err := os.WriteFile(filepath.Join(dir, "unrelated.jpg"), encodeJPEG(t, other, 90), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// account create --json prints the account and its token.
+	var acct struct {
+		Account struct{ ID, Kind, Name string }
+		Token   string
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, dir, 0, "account", "create", "--name", "Jane Doe", "--json")), &acct); err != nil {
+		t.Fatal(err)
+	}
+	if acct.Account.Name != "Jane Doe" || acct.Account.Kind != "creator" || !strings.HasPrefix(acct.Token, "") || acct.Token == "" {
+		t.Fatalf("account create --json: got %+v, want Jane Doe, creator, a token", acct)
+	}
+	// --save writes the token to a file only the user reads.
+	mustRun(t, dir, 0, "account", "create", "--name", "Jane Doe (studio)", "--save", "jane.token")
+	if st, err := os.Stat(filepath.Join(dir, "jane.token")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("jane.token: %v, mode %v, want 0600", err, st.Mode())
+	}
+
+	// register a folder with a reservation and a licence offer.
+	out := mustRun(t, dir, 0, "register", "--token-file", "jane.token", "--deny", "train-genai", "--license", "train-ai",
+		"--price", "0.05", "--currency", "EUR", "--terms", "https://jane.example/licence", "--contact", "mailto:jane@jane.example",
+		"--receipts", "receipts", "--json", "photos")
+	type regLine struct {
+		Path string
+		Work struct {
+			ID       string `json:"id"`
+			LogIndex int64  `json:"log_index"`
+		}
+		Declaration *struct {
+			ID    string `json:"id"`
+			Terms []struct{ Use, Decision string }
+		}
+		Receipts []string
+	}
+	regs := jsonLines[regLine](t, out)
+	if len(regs) != 5 {
+		t.Fatalf("register: got %d lines, want 5:\n%s", len(regs), out)
+	}
+	works := map[string]string{}
+	for _, r := range regs {
+		works[filepath.Base(r.Path)] = r.Work.ID
+		if r.Declaration == nil || len(r.Declaration.Terms) != 2 || len(r.Receipts) != 2 {
+			t.Errorf("register %s: got declaration %+v, receipts %v; want two terms and two receipts", r.Path, r.Declaration, r.Receipts)
+		}
+	}
+	// Every receipt is saved as DIR/<index>.json and verifies offline.
+	files, _ := filepath.Glob(filepath.Join(dir, "receipts", "*.json"))
+	if len(files) != 10 {
+		t.Fatalf("receipts: got %d files, want 10", len(files))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rc ledger.Receipt
+		if err := json.Unmarshal(data, &rc); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if want := fmt.Sprintf("%d.json", rc.Index); filepath.Base(f) != want {
+			t.Errorf("%s holds entry %d, want the name %s", f, rc.Index, want)
+		}
+		if _, err := ledger.VerifyReceipt(rc, reg.origin, reg.verifier); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+
+	// lookup of a near-copy (resized, re-encoded) finds the work and its
+	// declaration: exit 3.
+	type lookupLine struct {
+		Target  string
+		Matches []struct {
+			Work       string
+			Unit       string
+			Distance   int
+			Confidence string
+		}
+		Declarations []struct {
+			ID    string
+			Terms []struct {
+				Use, Decision string
+				Offer         *struct{ Price, Currency string }
+			}
+			LogIndex int64 `json:"log_index"`
+		}
+		Restricted bool
+	}
+	out, _, code := runIn(t, dir, "lookup", "--json", "near-copy.jpg", "unrelated.jpg")
+	if code != 3 {
+		t.Fatalf("lookup near-copy: exit %d, want 3\n%s", code, out)
+	}
+	lk := jsonLines[lookupLine](t, out)
+	if len(lk) != 2 || lk[0].Target != "near-copy.jpg" || lk[1].Target != "unrelated.jpg" {
+		t.Fatalf("lookup: got %+v, want near-copy.jpg then unrelated.jpg", lk)
+	}
+	if len(lk[0].Matches) == 0 || lk[0].Matches[0].Work != works["photo-01.jpg"] {
+		t.Errorf("lookup near-copy: got matches %+v, want work %s (photo-01.jpg)", lk[0].Matches, works["photo-01.jpg"])
+	}
+	if len(lk[0].Declarations) != 1 || !lk[0].Restricted {
+		t.Fatalf("lookup near-copy: got declarations %+v, want the one made with the work", lk[0].Declarations)
+	}
+	terms := fmt.Sprint(lk[0].Declarations[0].Terms[0].Use, lk[0].Declarations[0].Terms[0].Decision, " ",
+		lk[0].Declarations[0].Terms[1].Use, lk[0].Declarations[0].Terms[1].Decision, *lk[0].Declarations[0].Terms[1].Offer)
+	if want := "train-genaideny train-ailicense{0.05 EUR}"; terms != want {
+		t.Errorf("lookup near-copy terms: got %s, want %s", terms, want)
+	}
+	if len(lk[1].Matches) != 0 || len(lk[1].Declarations) != 0 || lk[1].Restricted {
+		t.Errorf("lookup unrelated.jpg: got %+v, want nothing", lk[1])
+	}
+	if _, _, code := runIn(t, dir, "lookup", "unrelated.jpg"); code != 0 {
+		t.Errorf("lookup unrelated.jpg: exit %d, want 0", code)
+	}
+	human := mustRun(t, dir, 3, "lookup", "near-copy.jpg")
+	for _, want := range []string{"near-copy.jpg\n", "work " + works["photo-01.jpg"], "train-genai: deny", "train-ai: license 0.05 EUR per item terms https://jane.example/licence contact mailto:jane@jane.example", reg.URL + "/v1/receipts/"} {
+		if !strings.Contains(human, want) {
+			t.Errorf("lookup near-copy: output lacks %q:\n%s", want, human)
+		}
+	}
+
+	// check --registry: the near-copy is reserved for train-genai, needs
+	// a licence for train-ai, with the registry's offer and evidence at
+	// the receipt.
+	lines, errOut, code := checkJSON(t, "--registry", reg.URL, filepath.Join(dir, "near-copy.jpg"), filepath.Join(dir, "unrelated.jpg"))
+	if code != 3 || len(lines) != 2 {
+		t.Fatalf("check --registry: exit %d, %d lines, want 3 and 2\n%s", code, len(lines), errOut)
+	}
+	if got, want := verdicts(lines[0]), "train-genai=deny/exclude+offer train-ai=license/exclude+offer ai-input=unknown/include search=unknown/include"; got != want {
+		t.Errorf("check near-copy: got %s, want %s", got, want)
+	}
+	var offer struct{ Price, Currency, Terms, Contact string }
+	json.Unmarshal(lines[0].Verdicts["train-ai"].Offer, &offer)
+	if want := (struct{ Price, Currency, Terms, Contact string }{"0.05", "EUR", "https://jane.example/licence", "mailto:jane@jane.example"}); offer != want {
+		t.Errorf("check near-copy: train-ai offer %+v, want %+v", offer, want)
+	}
+	found := false
+	for _, ev := range lines[0].Evidence {
+		if ev.Mechanism == "registry" && strings.HasPrefix(ev.Location, reg.URL+"/v1/receipts/") && strings.Contains(ev.Value, `"Jane Doe (studio)"`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("check near-copy: no registry evidence by Jane Doe at a receipt URL: %+v", lines[0].Evidence)
+	}
+	if got, want := verdicts(lines[1]), "train-genai=unknown/include train-ai=unknown/include ai-input=unknown/include search=unknown/include"; got != want {
+		t.Errorf("check unrelated.jpg: got %s, want %s", got, want)
+	}
+
+	// A grant names one use and needs an exact or confirmed match.
+	mustRun(t, dir, 0, "declare", "--token-file", "jane.token", "--subject", "work:"+works["photo-01.jpg"], "--allow", "search", "--receipts", "receipts")
+	lines, _, _ = checkJSON(t, "--registry", reg.URL, filepath.Join(dir, "near-copy.jpg"))
+	if got, want := verdicts(lines[0]), "train-genai=deny/exclude+offer train-ai=license/exclude+offer ai-input=unknown/include search=allow/include"; got != want {
+		t.Errorf("check near-copy after allow search: got %s, want %s", got, want)
+	}
+
+	// A registry that cannot be reached never allows.
+	lines, _, _ = checkJSON(t, "--registry", "http://127.0.0.1:1", filepath.Join(dir, "unrelated.jpg"))
+	if got, want := verdicts(lines[0]), "train-genai=unknown/exclude train-ai=unknown/exclude ai-input=unknown/exclude search=unknown/exclude"; got != want {
+		t.Errorf("check with the registry down: got %s, want %s", got, want)
+	}
+
+	// audit --registry: the near-copy is excluded and billed at the
+	// registry's offer; the unrelated image is kept.
+	ds := filepath.Join(dir, "dataset")
+	os.MkdirAll(ds, 0o755)
+	for _, n := range []string{"near-copy.jpg", "unrelated.jpg"} {
+		data, _ := os.ReadFile(filepath.Join(dir, n))
+		os.WriteFile(filepath.Join(ds, n), data, 0o644)
+	}
+	auditOut := filepath.Join(dir, "audit")
+	mustRun(t, dir, 3, "audit", "--registry", reg.URL, "--out", auditOut, ds)
+	kept, _ := os.ReadDir(filepath.Join(auditOut, "kept", "dataset"))
+	var keptNames []string
+	for _, k := range kept {
+		keptNames = append(keptNames, k.Name())
+	}
+	if !cmp.Equal(keptNames, []string{"unrelated.jpg"}) {
+		t.Errorf("audit kept %v, want [unrelated.jpg]", keptNames)
+	}
+	f, err := os.Open(filepath.Join(auditOut, "bill.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bill, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBill := [][]string{
+		{"rights_holder", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"},
+		{"jane.example", "1", "train-ai train-genai", "0.05", "EUR", "", "0.05", "mailto:jane@jane.example", "https://jane.example/licence"},
+	}
+	if d := cmp.Diff(wantBill, bill); d != "" {
+		t.Errorf("audit bill.csv (-want +got):\n%s", d)
+	}
+
+	// Campaigns: an organisation publishes, a creator signs with a
+	// blanket reservation, anyone shows it.
+	mustRun(t, dir, 0, "account", "create", "--name", "Photographers Guild", "--kind", "organisation", "--save", "guild.token")
+	var created struct {
+		Campaign struct{ ID, Title string }
+		Receipt  string
+	}
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "campaign", "create", "--token-file", "guild.token", "--title", "Ask first",
+		"--statement", "Our works may not train AI without a licence.", "--receipts", "receipts", "--json")), &created)
+	if created.Campaign.ID == "" || created.Receipt == "" {
+		t.Fatalf("campaign create: got %+v, want an ID and a receipt", created)
+	}
+	mustRun(t, dir, 0, "campaign", "sign", created.Campaign.ID, "--token-file", "jane.token", "--name", "Jane Doe", "--role", "photographer", "--listed", "--deny", "ai-input", "--receipts", "receipts")
+	var view struct {
+		Campaign   struct{ Title string }
+		Signatures int
+		Listed     []struct{ Name, Role string }
+	}
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "campaign", "show", created.Campaign.ID, "--json")), &view)
+	if view.Campaign.Title != "Ask first" || view.Signatures != 1 || len(view.Listed) != 1 || view.Listed[0].Name != "Jane Doe" || view.Listed[0].Role != "photographer" {
+		t.Errorf("campaign show: got %+v, want one listed signature by Jane Doe, photographer", view)
+	}
+	// The signature's blanket declaration covers Jane's works.
+	lines, _, _ = checkJSON(t, "--registry", reg.URL, "--use", "ai-input", filepath.Join(dir, "photos", "photo-03.jpg"))
+	if got, want := verdicts(lines[0]), "ai-input=deny/exclude"; got != want {
+		t.Errorf("check photo-03 after the campaign signature: got %s, want %s", got, want)
+	}
+
+	// Self-signed declarations.
+	kout := mustRun(t, dir, 0, "key", "add", "--token-file", "jane.token", "--generate", "--receipts", "receipts", "--json", "jane.pem")
+	var key struct{ ID string }
+	json.Unmarshal([]byte(kout), &key)
+	mustRun(t, dir, 0, "declare", "--token-file", "jane.token", "--subject", "work:"+works["photo-02.jpg"], "--deny", "train-ai",
+		"--sign-key", "jane.pem", "--key-id", key.ID, "--receipts", "receipts")
+	out, _, _ = runIn(t, dir, "lookup", "--json", "photos/photo-02.jpg")
+	if !strings.Contains(out, `"signed":true`) {
+		t.Errorf("lookup photo-02: no self-signed declaration:\n%s", out)
+	}
+
+	// Every receipt written above verifies.
+	files, _ = filepath.Glob(filepath.Join(dir, "receipts", "*.json"))
+	sort.Strings(files)
+	if len(files) != 16 {
+		t.Errorf("receipts: got %d, want 16 (10 from register, 2 declarations, a campaign, a signature with its declaration, a key)", len(files))
+	}
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		var rc ledger.Receipt
+		if err := json.Unmarshal(data, &rc); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if _, err := ledger.VerifyReceipt(rc, reg.origin, reg.verifier); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// TestDomainClaimVerify claims a loopback site and verifies it by the
+// token it publishes at /.well-known/askfirst.txt.
+func TestDomainClaimVerify(t *testing.T) {
+	reg := startRegistry(t)
+	t.Setenv("ASKFIRST_REGISTRY", reg.URL)
+	t.Setenv("ASKFIRST_TOKEN", "")
+	dir := t.TempDir()
+	var mu sync.Mutex
+	published := ""
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.URL.Path != "/.well-known/askfirst.txt" || published == "" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, "# askfirst\n%s\n", published)
+	}))
+	defer site.Close()
+	domain := strings.TrimPrefix(site.URL, "http://")
+	mustRun(t, dir, 0, "account", "create", "--name", "Site owner", "--save", "owner.token")
+	var claim struct{ Domain, State, Token string }
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "domain", "claim", "--token-file", "owner.token", "--json", domain)), &claim)
+	if claim.State != "pending" || claim.Token == "" {
+		t.Fatalf("domain claim: got %+v, want a pending claim with a token", claim)
+	}
+	// Not yet published: verification fails.
+	_, errOut, code := runIn(t, dir, "domain", "verify", "--token-file", "owner.token", domain)
+	if code != 1 || !strings.Contains(errOut, "askfirst: hint:") {
+		t.Errorf("domain verify before publishing: exit %d, want 1 with a hint\n%s", code, errOut)
+	}
+	mu.Lock()
+	published = claim.Token
+	mu.Unlock()
+	out := mustRun(t, dir, 0, "domain", "verify", "--token-file", "owner.token", "--receipts", "receipts", domain)
+	if !strings.Contains(out, domain+": verified") {
+		t.Errorf("domain verify: got %q, want %s: verified", out, domain)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "receipts", "*.json"))
+	if len(files) != 1 {
+		t.Errorf("domain verify: %d receipts saved, want 1", len(files))
+	}
+}
+
+// TestClientUsageErrors covers what fails before the registry is asked.
+func TestClientUsageErrors(t *testing.T) {
+	t.Setenv("ASKFIRST_TOKEN", "")
+	t.Setenv("ASKFIRST_REGISTRY", "http://127.0.0.1:1")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "empty.token"), []byte("\n"), 0o600)
+	for _, tc := range []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"register", "x.jpg"}, 2, "no API token"},
+		{[]string{"register", "--token-file", "missing.token", "x.jpg"}, 2, "--token-file"},
+		{[]string{"register", "--token-file", "empty.token", "x.jpg"}, 2, "empty"},
+		{[]string{"register", "--license", "train-ai", "x.jpg"}, 2, "--license needs an offer"},
+		{[]string{"register", "--price", "1", "--currency", "EUR", "x.jpg"}, 2, "give --license"},
+		{[]string{"register", "--deny", "train-ai", "--allow", "train-ai", "x.jpg"}, 2, "both --deny and --allow"},
+		{[]string{"register", "--deny", "paint", "x.jpg"}, 2, "--deny"},
+		{[]string{"register"}, 2, "no file given"},
+		{[]string{"declare", "--deny", "train-ai"}, 2, "--subject"},
+		{[]string{"declare", "--subject", "planet:mars", "--deny", "train-ai"}, 2, "--subject"},
+		{[]string{"declare", "--subject", "account", "--deny", "train-ai", "--sign-key", "k.pem"}, 2, "--key-id"},
+		{[]string{"account", "create"}, 2, "--name is required"},
+		{[]string{"account", "create", "--name", "x", "--kind", "robot"}, 2, "--kind"},
+		{[]string{"account"}, 2, "account create"},
+		{[]string{"lookup"}, 2, "nothing to look up"},
+		{[]string{"lookup", "--registry", "ftp://x", "ISCC:AAA"}, 2, "--registry"},
+		{[]string{"lookup", "ISCC:KECXZSPW6ZKAMPMOYCAH6A37AV7Q7WLMKSEF47OZMBPSH47I4TJEAOA"}, 1, "is a registry running"},
+		{[]string{"campaign"}, 2, "want create, sign or show"},
+		{[]string{"campaign", "sign", "cmp_x"}, 2, "--name"},
+		{[]string{"domain", "claim"}, 2, "DOMAIN"},
+		{[]string{"key", "add"}, 2, "KEYFILE"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, errOut, code := runIn(t, dir, tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.err) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errOut, tc.code, tc.err)
+			}
+		})
+	}
+}
