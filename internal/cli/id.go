@@ -152,6 +152,11 @@ func (e *env) idInputs(args []string) ([]*idJob, int) {
 			continue
 		}
 		if !st.IsDir() {
+			if !st.Mode().IsRegular() {
+				// Opening a FIFO or device could block or never end.
+				add(a, &identify.Error{Path: a, Err: errors.New("not a regular file (use - to read standard input)")}, false)
+				continue
+			}
 			add(a, nil, false)
 			continue
 		}
