@@ -126,11 +126,16 @@ def main():
     base.convert("L").save("grey.jpg", quality=90)
     base.convert("CMYK").save("cmyk.jpg", quality=90)
     base.save("lossy.webp", quality=80)
+    rgba.save("rgba_lossy.webp", quality=80)
+    base.save("q90_422.jpg", quality=90, subsampling=1)
 
     # 16-bit RGB and RGBA PNGs (Pillow cannot write them; ffmpeg can).
     import subprocess
     for name, fmt, src in (("rgb48.png", "rgb48be", "rgb.png"), ("rgba64.png", "rgba64be", "rgba.png")):
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", src, "-pix_fmt", fmt, name], check=True)
+
+    # 4:4:0 JPEG (Pillow cannot write it; ffmpeg can).
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", "rgb.png", "-pix_fmt", "yuvj440p", "-q:v", "3", "q_440.jpg"], check=True)
 
     import glob
     for path in sorted(glob.glob("*")):
