@@ -193,12 +193,12 @@ func decide(stmts []Statement, ur *UseResult, mode Mode, incomplete []int) (Deci
 		}
 	}
 	training := ur.Use == TrainGenAI || ur.Use == TrainAI
+	gate := false
+	for _, i := range ur.DecidedBy {
+		gate = gate || stmts[i].Gate
+	}
 	switch ur.Verdict {
 	case Deny:
-		gate := false
-		for _, i := range ur.DecidedBy {
-			gate = gate || stmts[i].Gate
-		}
 		if mode == Research && !gate {
 			return Include, "reserved by " + by + "; research mode records the reservation without excluding"
 		}
@@ -207,7 +207,7 @@ func decide(stmts []Statement, ur *UseResult, mode Mode, incomplete []int) (Deci
 		}
 		return Exclude, "reserved by " + by
 	case License:
-		if mode == Research {
+		if mode == Research && !gate {
 			return Include, "licence required by " + by + "; research mode records it without excluding"
 		}
 		return Exclude, "licence required by " + by

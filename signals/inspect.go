@@ -300,10 +300,10 @@ func (in *Inspector) fromStatus(u *url.URL, resp *FetchResponse) []Statement {
 		}
 		return out
 	case resp.Status == http.StatusPaymentRequired:
-		return append(out, Statement{Mechanism: "http", Location: loc, Value: val, Uses: effects(License, in.uses()...)})
+		return append(out, Statement{Mechanism: "http", Location: loc, Value: val, Uses: effects(License, in.uses()...), Gate: true})
 	case resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden:
 		return append(out, Statement{
-			Mechanism: "http", Location: loc, Value: val, Uses: effects(Deny, in.uses()...),
+			Mechanism: "http", Location: loc, Value: val, Uses: effects(Deny, in.uses()...), Gate: true,
 			Warnings: []string{"access refused by the origin: not publicly accessible content"},
 		})
 	}

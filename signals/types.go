@@ -160,8 +160,8 @@ type Statement struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Grade grades its grants; empty means Origin.
 	Grade Grade `json:"grade,omitempty"`
-	// Gate marks a robots.txt fetch-gate statement, which excludes even
-	// in Research mode.
+	// Gate marks a statement about access rather than use (the robots.txt
+	// fetch gate, a login or paywall), which excludes even in Research mode.
 	Gate bool `json:"gate,omitempty"`
 	// Held marks a licence the developer holds: its Allow wins over any
 	// reservation (DESIGN §3.3).

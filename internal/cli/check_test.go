@@ -387,6 +387,13 @@ func TestCheckSignals(t *testing.T) {
 			code: 3,
 		},
 		{
+			name: "a login excludes even in research mode",
+			site: site{"/a": status(403)},
+			args: []string{"--mode", "research", "--use", "train-ai"},
+			want: "train-ai=deny/exclude",
+			code: 3,
+		},
+		{
 			name: "target 404 is unknown and never included",
 			site: site{},
 			args: []string{"--use", "ai-input"},
