@@ -128,6 +128,7 @@ def main():
     base.save("lossy.webp", quality=80)
     rgba.save("rgba_lossy.webp", quality=80)
     base.save("q90_422.jpg", quality=90, subsampling=1)
+    base.save("progressive.jpg", quality=90, progressive=True)
 
     # 16-bit RGB and RGBA PNGs (Pillow cannot write them; ffmpeg can).
     import subprocess
