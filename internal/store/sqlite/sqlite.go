@@ -176,7 +176,7 @@ func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) (err error) {
 			sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&tx{ctx: ctx, q: sqlTx}); err != nil {
+	if err := fn(&tx{ctx: ctx, q: sqlTx, write: true}); err != nil {
 		return err
 	}
 	done = true

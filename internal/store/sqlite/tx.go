@@ -24,6 +24,13 @@ const maxParams = 500
 type tx struct {
 	ctx context.Context
 	q   *sql.Tx
+	// In an Update (write), the log size once read under the write lock,
+	// kept current by AppendLog, and the hashes appended, so a batch of
+	// appends reads its own hashes from memory.
+	write     bool
+	sizeKnown bool
+	size      int64
+	hashes    map[int64]tlog.Hash
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -550,8 +557,14 @@ func (t *tx) SignatureCount(campaignID string) (total, listed int64, err error) 
 // The log.
 
 func (t *tx) LogSize() (int64, error) {
+	if t.sizeKnown {
+		return t.size, nil
+	}
 	var n int64
 	err := t.q.QueryRowContext(t.ctx, `SELECT coalesce(max(idx) + 1, 0) FROM log_entries`).Scan(&n)
+	if err == nil && t.write {
+		t.size, t.sizeKnown = n, true
+	}
 	return n, mapErr("log size", err)
 }
 
@@ -575,6 +588,13 @@ func (t *tx) AppendLog(index int64, entry []byte, hashes []tlog.Hash) error {
 		if _, err := t.exec(op, `INSERT INTO log_hashes (idx, hash) VALUES (?, ?)`, first+int64(i), h[:]); err != nil {
 			return err
 		}
+	}
+	t.size, t.sizeKnown = index+1, true
+	if t.hashes == nil {
+		t.hashes = map[int64]tlog.Hash{}
+	}
+	for i, h := range hashes {
+		t.hashes[first+int64(i)] = h
 	}
 	return nil
 }
@@ -601,8 +621,16 @@ func (t *tx) LogEntries(start, end int64) ([][]byte, error) {
 func (t *tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	found := make(map[int64]tlog.Hash, len(indexes))
-	for start := 0; start < len(indexes); start += maxParams {
-		chunk := indexes[start:min(start+maxParams, len(indexes))]
+	query := make([]int64, 0, len(indexes))
+	for _, x := range indexes {
+		if h, ok := t.hashes[x]; ok {
+			found[x] = h
+		} else {
+			query = append(query, x)
+		}
+	}
+	for start := 0; start < len(query); start += maxParams {
+		chunk := query[start:min(start+maxParams, len(query))]
 		args := make([]any, len(chunk))
 		for i, x := range chunk {
 			args[i] = x
