@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -116,7 +117,7 @@ func wantAudit(paid string) auditSummary {
 		},
 		Bill: [][]string{
 			{"rights_holder", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"},
-			{"pub.example", "2", "train-ai train-genai", "0.05", "USD", "training", "0.10", "https://pub.example/licensing", paid + "/license.xml"},
+			{"pub.example", "2", "train-ai train-genai", "0.05", "USD", "training", "0.10", "", "https://pub.example/licensing"},
 		},
 		Totals: map[string]int64{"items": 7, "kept": 2, "excluded": 5, "failed": 1},
 	}
@@ -401,10 +402,13 @@ func snapshot(t *testing.T, out string) map[string]string {
 	}
 	rb, _ := json.MarshalIndent(rep, "", " ")
 	m["report.json"] = string(rb)
-	// The summary states dates.
+	// The summary states dates, evidence the time each file was fetched.
 	m["eu-training-summary.md"] = dropDates(m["eu-training-summary.md"])
+	m["excluded.jsonl"] = fetchedRE.ReplaceAllString(m["excluded.jsonl"], `"fetched":"-"`)
 	return m
 }
+
+var fetchedRE = regexp.MustCompile(`"fetched":"[^"]*"`)
 
 func dropDates(s string) string {
 	var out []string
