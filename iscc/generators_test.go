@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -254,5 +255,54 @@ func TestDataCodeStreaming(t *testing.T) {
 	midWant, _ := iscc.GenDataCode(bytes.NewReader(data[:5000]), 64)
 	if mid.ISCC != midWant.ISCC || end.ISCC != want.ISCC {
 		t.Errorf("Code mid-stream = %s, end = %s; want %s, %s", mid.ISCC, end.ISCC, midWant.ISCC, want.ISCC)
+	}
+}
+
+// patternReader yields n pseudo-random bytes without holding them.
+type patternReader struct {
+	n     int64
+	state uint64
+}
+
+func (r *patternReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.n {
+		p = p[:r.n]
+	}
+	for i := range p {
+		r.state = r.state*6364136223846793005 + 1442695040888963407
+		p[i] = byte(r.state >> 56)
+	}
+	r.n -= int64(len(p))
+	return len(p), nil
+}
+
+// TestStreamingMemory checks that Data- and Instance-Code allocate the same
+// small amount for 1 MiB and for 64 MiB of input.
+func TestStreamingMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 130 MiB")
+	}
+	alloc := func(gen func(io.Reader) error, n int64) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if err := gen(&patternReader{n: n, state: 1}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	gens := map[string]func(io.Reader) error{
+		"data":     func(r io.Reader) error { _, err := iscc.GenDataCode(r, 64); return err },
+		"instance": func(r io.Reader) error { _, err := iscc.GenInstanceCode(r, 64); return err },
+	}
+	for name, gen := range gens {
+		small, large := alloc(gen, 1<<20), alloc(gen, 64<<20)
+		if large > small+64<<10 || large > 4<<20 {
+			t.Errorf("%s: allocated %d bytes for 1 MiB, %d bytes for 64 MiB; want constant", name, small, large)
+		}
 	}
 }
