@@ -159,6 +159,11 @@ func TestGenMetaCode(t *testing.T) {
 	if _, err := iscc.GenMetaCode("Test", "", over, 64); err == nil {
 		t.Error("meta payload over the limit: no error")
 	}
+	// With metadata the description is returned but not hashed.
+	withDesc, err := iscc.GenMetaCode("Hello", "  Some\n\n\n description ", map[string]any{"some": "object"}, 64)
+	if err != nil || withDesc.ISCC != want.ISCC || withDesc.Metahash != want.Metahash || withDesc.Description != "Some\n\n description" {
+		t.Errorf("GenMetaCode(description, meta) = %+v, %v; want code %s, description %q", withDesc, err, want.ISCC, "Some\n\n description")
+	}
 	// Percent-encoded data URL.
 	pct, err := iscc.GenMetaCode("Hello", "", "data:application/json,%7B%22some%22%3A%22object%22%7D", 64)
 	if err != nil || pct.ISCC != want.ISCC {
