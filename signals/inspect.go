@@ -11,17 +11,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/askfirst/askfirst/signals/robotstxt"
 )
 
-// Size caps for what Inspector reads (every input is untrusted).
+// Size caps for what Inspector reads (every input is untrusted). The
+// other site files use their parser's cap: tdmrep.MaxFile and
+// tdmrep.MaxPolicy, aitxt.MaxSize, rsl.MaxDocument.
 const (
 	// MaxRobotsTxt is the robots.txt parse limit (RFC 9309 §2.5: at least
 	// 500 KiB); a longer file is parsed up to it, with a warning.
-	MaxRobotsTxt = 500 << 10
-	// MaxSiteFile caps tdmrep.json and ai.txt.
-	MaxSiteFile = 500 << 10
-	// MaxRSLDocument caps an RSL licence document.
-	MaxRSLDocument = 1 << 20
+	MaxRobotsTxt = robotstxt.MaxSize
 	// MaxTarget caps the target itself (an HTML page or a media file whose
 	// embedded metadata is read).
 	MaxTarget = 64 << 20
