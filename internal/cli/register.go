@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
+	"net/url"
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
@@ -142,7 +144,7 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 	if !*jsonOut {
 		msg := fmt.Sprintf("%d works registered at %s", r.done, c.URL())
 		if r.saved > 0 {
-			msg += fmt.Sprintf("; %d receipts saved in %s (check them with 'askfirst verify --registry %s %s/*.json')", r.saved, *receipts, c.URL(), *receipts)
+			msg += fmt.Sprintf("; %d receipts saved in %s (check them with 'askfirst verify%s --registry %s %s/*.json')", r.saved, *receipts, allowPrivateFlag(c.URL()), c.URL(), *receipts)
 		}
 		fmt.Fprintln(e.stdout, msg)
 	}
@@ -247,4 +249,21 @@ func (r *registerRun) fileError(path string, err error) {
 		enc.Encode(registerJSON{Path: path, Error: err.Error()})
 	}
 	r.e.errorf("register %s: %v", path, err)
+}
+
+// allowPrivateFlag is " --allow-private" when the registry is on this
+// machine or a private network (askfirst verify refuses those otherwise).
+func allowPrivateFlag(registryURL string) string {
+	u, err := url.Parse(registryURL)
+	if err != nil {
+		return ""
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return " --allow-private"
+	}
+	if ip, err := netip.ParseAddr(h); err == nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast()) {
+		return " --allow-private"
+	}
+	return ""
 }
