@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
+	"github.com/askfirst/askfirst/signals/airobots"
 	"github.com/askfirst/askfirst/signals/robotstxt"
 )
 
@@ -110,8 +112,49 @@ func (in *Inspector) gate(ctx context.Context, u *url.URL) gateResult {
 		}
 		g.stmts = append(g.stmts, s)
 	}
+	if in.StrictTraining {
+		if s, ok := in.strictTraining(site, path); ok {
+			g.stmts = append(g.stmts, s)
+		}
+	}
 	stamp(g.stmts, site.fetched, site.sum)
 	return g
+}
+
+// maxNamedCrawlers caps the crawler names listed in one statement.
+const maxNamedCrawlers = 8
+
+// strictTraining returns a reservation of G and T when robots.txt
+// disallows the path for a training crawler of the ai.robots.txt catalogue
+// by a group naming it: blocking other trainers plainly expresses a
+// reservation against training (digest §14.4). A "*" group is not counted
+// here: it already applies to askfirst's own tokens.
+func (in *Inspector) strictTraining(site *robotsSite, path string) (Statement, bool) {
+	if site.robots.Status() != robotstxt.StatusOK {
+		return Statement{}, false
+	}
+	var names []string
+	line := 0
+	for _, tok := range airobots.Tokens(airobots.PurposeTraining) {
+		d := site.robots.Allowed(tok, path)
+		if d.Allowed || d.Group == "*" || d.Group == "" || d.Rule == nil {
+			continue
+		}
+		if len(names) < maxNamedCrawlers {
+			names = append(names, tok)
+		}
+		if line == 0 {
+			line = d.Rule.Line
+		}
+	}
+	if len(names) == 0 {
+		return Statement{}, false
+	}
+	return Statement{
+		Mechanism: "robots.txt", Location: fmt.Sprintf("%s line %d", site.url, line),
+		Value: "disallowed for AI training crawlers " + strings.Join(names, ", ") + " (strict training-reservation mode)",
+		Uses:  restrict(effects(Deny, TrainGenAI, TrainAI), in.uses()),
+	}, true
 }
 
 func groupName(g string) string {

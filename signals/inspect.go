@@ -107,6 +107,11 @@ type Inspector struct {
 	Uses []Use
 	// Registry, if set, is asked about every target.
 	Registry RegistrySource
+	// StrictTraining also reads a robots.txt Disallow of the path for any
+	// AI training crawler of the ai.robots.txt catalogue (GPTBot, CCBot,
+	// Google-Extended, ...) as a reservation of train-genai and train-ai
+	// (digest §14.4, "strict training-reservation mode").
+	StrictTraining bool
 
 	mu   sync.Mutex
 	memo map[string]any

@@ -102,6 +102,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	fs.Var(perUse, "agent-for", "product token for one use, USE=TOKEN (repeatable), e.g. train-genai=askfirst-train")
 	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses (env ASKFIRST_ALLOW_PRIVATE=1)")
 	registry := fs.String("registry", "", "askfirst registry URL to match targets against, by URL and content codes (env ASKFIRST_REGISTRY)")
+	strict := fs.Bool("strict-training", false, "also read robots.txt rules that block AI training crawlers (GPTBot, CCBot, ...) as a training reservation")
 	concurrency := fs.Int("concurrency", checkConcurrency, "targets checked at once")
 	perOrigin := fs.Int("per-origin", fetch.DefaultPerOrigin, "concurrent requests to one origin")
 	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "time limit of one request, redirects and body included")
@@ -148,7 +149,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		return ExitFailure
 	}
 	defer client.Close()
-	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses}
+	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses, StrictTraining: *strict}
 	if *registry != "" {
 		rc, code := e.matchClient(*registry)
 		if code >= 0 {

@@ -197,6 +197,13 @@ func TestCheckSignals(t *testing.T) {
 			want: "train-genai=unknown/include train-ai=unknown/include ai-input=unknown/include search=unknown/include",
 		},
 		{
+			name: "strict training mode reads a block of GPTBot as a training reservation",
+			site: site{"/robots.txt": text("text/plain", "User-agent: GPTBot\nDisallow: /\n"), "/a": page("")},
+			args: []string{"--strict-training"},
+			want: "train-genai=deny/exclude train-ai=deny/exclude ai-input=unknown/include search=unknown/include",
+			code: 3,
+		},
+		{
 			name: "robots.txt disallows the training control token given by --agent-for",
 			site: site{"/robots.txt": text("text/plain", "User-agent: askfirst-train\nDisallow: /\n"), "/a": page("")},
 			args: []string{"--agent-for", "train-genai=askfirst-train", "--agent-for", "train-ai=askfirst-train"},
