@@ -251,6 +251,10 @@ func TestAuditFormats(t *testing.T) {
 			if diff := cmp.Diff(wantAudit(paid), got); diff != "" {
 				t.Fatalf("audit %s (-want +got):\n%s\noutput:\n%s", name, diff, log)
 			}
+			if name == "m.csv" {
+				b, _ := os.ReadFile(filepath.Join(out, "eu-training-summary.md"))
+				golden(t, "testdata/audit-eu-training-summary.golden", dropDates(string(b)))
+			}
 		})
 	}
 }
@@ -419,4 +423,22 @@ func dropDates(s string) string {
 		out = append(out, l)
 	}
 	return strings.Join(out, "\n")
+}
+
+// golden compares got with the golden file, or rewrites it with -update.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run the test with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
 }
