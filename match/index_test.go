@@ -224,6 +224,10 @@ func TestExhaustiveCrossCheck(t *testing.T) {
 		{w: 1, n: 3000, tune: 8, subs: []int{0, 3, 4, 5, 8}, radii: []int{0, 1, 2, 3, 5, 8, 9, 12, 16, 24, 40, 64}},
 		{w: 4, n: 2000, tune: 31, subs: []int{0, 12, 16, 20, 32}, radii: []int{0, 1, 7, 15, 16, 31, 32, 40, 64, 128, 256}},
 	}
+	if raceEnabled || testing.Short() {
+		cases[0].n, cases[0].subs, cases[0].radii = 800, []int{0, 3}, []int{0, 3, 8, 9, 20}
+		cases[1].n, cases[1].subs, cases[1].radii = 500, []int{0, 16}, []int{0, 15, 31, 32, 100}
+	}
 	for _, c := range cases {
 		for _, g := range gens {
 			for _, m := range c.subs {
