@@ -72,8 +72,12 @@ func cdcScan(buf []byte, i int, pattern uint32, mask uint64) (int, uint32, bool)
 	return i, uint32(p), false
 }
 
-// dataBufSize is the DataHasher's working buffer; memory use is constant.
-const dataBufSize = 256 << 10
+// The DataHasher's working buffer starts small, so hashing many small files
+// stays cheap, and grows once to dataBufSize; memory use is constant.
+const (
+	dataBufStart = 4 * cdcMax
+	dataBufSize  = 256 << 10
+)
 
 // DataHasher computes a Data-Code incrementally (ISO 24138 Data-Code,
 // iscc-core DataHasherV0). It is an io.Writer, so one pass over a file can
@@ -86,6 +90,8 @@ type DataHasher struct {
 	mh     minHash
 	feats  []uint32
 	nfeats int64
+	// processed counts the bytes cut into chunks so far.
+	processed int64
 }
 
 // NewDataHasher returns a DataHasher producing codes of the given length (a
@@ -96,9 +102,9 @@ func NewDataHasher(bits int) (*DataHasher, error) {
 	}
 	return &DataHasher{
 		bits:  bits,
-		buf:   make([]byte, 0, dataBufSize),
+		buf:   make([]byte, 0, dataBufStart),
 		mh:    newMinHash(),
-		feats: make([]uint32, 0, dataBufSize/cdcMin+1),
+		feats: make([]uint32, 0, dataBufStart/cdcMin+1),
 	}, nil
 }
 
@@ -150,7 +156,14 @@ func (h *DataHasher) process() {
 		pos += cut
 	}
 	h.flush()
-	h.buf = h.buf[:copy(h.buf, buf[pos:])]
+	rest := buf[pos:]
+	h.processed += int64(pos)
+	if cap(h.buf) < dataBufSize && h.processed >= dataBufSize {
+		// The input is not small: grow to the full buffer once.
+		h.buf = make([]byte, 0, dataBufSize)
+		h.feats = make([]uint32, 0, dataBufSize/cdcMin+1)
+	}
+	h.buf = h.buf[:copy(h.buf[:cap(h.buf)], rest)]
 }
 
 func (h *DataHasher) flush() {

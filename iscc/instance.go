@@ -2,6 +2,7 @@ package iscc
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 
@@ -62,9 +63,12 @@ func multihashBLAKE3(sum []byte) string {
 	return "1e20" + hex.EncodeToString(sum)
 }
 
-// instanceReadSize is the read size of GenInstanceCode: large enough for
-// BLAKE3's parallel SIMD paths.
-const instanceReadSize = 1 << 20
+// GenInstanceCode reads with a small buffer first, so small files stay
+// cheap, then with instanceReadSize, large enough for BLAKE3's SIMD paths.
+const (
+	instanceReadStart = 64 << 10
+	instanceReadSize  = 1 << 20
+)
 
 // GenInstanceCode reads r once to EOF and returns its Instance-Code with
 // the datahash and the file size (iscc-core gen_instance_code_v0). Memory
@@ -74,9 +78,36 @@ func GenInstanceCode(r io.Reader, bits int) (*InstanceCode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate Instance-Code: %w", err)
 	}
-	buf := make([]byte, instanceReadSize)
-	if _, err := io.CopyBuffer(struct{ io.Writer }{h}, struct{ io.Reader }{r}, buf); err != nil {
-		return nil, fmt.Errorf("generate Instance-Code: read input: %w", err)
+	buf := make([]byte, instanceReadStart)
+	var total int64
+	for {
+		n, err := fill(r, buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			return h.Code()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("generate Instance-Code: read input: %w", err)
+		}
+		total += int64(n)
+		if len(buf) < instanceReadSize && total >= instanceReadSize/4 {
+			buf = make([]byte, instanceReadSize)
+		}
 	}
-	return h.Code()
+}
+
+// fill reads into buf until it is full, or an error (io.EOF at the end).
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		k, err := r.Read(buf[n:])
+		if k < 0 || k > len(buf)-n {
+			return n, errors.New("reader returned an invalid count")
+		}
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
