@@ -17,11 +17,12 @@ func runAccount(ctx context.Context, e *env, args []string) int {
 		e.hintf("askfirst account create --name \"Jane Doe\" --save ~/.askfirst-token")
 		return ExitUsage
 	}
-	fs := e.newFlagSet("account create", "--name NAME [--kind creator|organisation|developer] [--save FILE] [--json]")
+	fs := e.newFlagSet("account create", "--name NAME [--kind creator|organisation|developer] [--save FILE] [--receipts DIR] [--json]")
 	rf := e.addRegistryFlags(fs)
 	name := fs.String("name", "", "the account's public name")
 	kind := fs.String("kind", "creator", "creator, organisation or developer")
 	save := fs.String("save", "", "write the token to FILE (mode 0600) instead of printing it")
+	receipts := fs.String("receipts", "askfirst-receipts", "folder to save the receipt of the account's log entry in")
 	jsonOut := fs.Bool("json", false, "print {\"account\": {...}, \"token\": \"...\"} as JSON")
 	if code := parseFlags(fs, args[1:]); code >= 0 {
 		return code
@@ -48,6 +49,11 @@ func runAccount(ctx context.Context, e *env, args []string) int {
 	res, err := c.CreateAccount(ctx, *name, *kind)
 	if err != nil {
 		return e.apiError("account create", err, c.URL())
+	}
+	if res.Receipt != nil {
+		if _, err := saveReceipt(*receipts, *res.Receipt); err != nil {
+			e.warnf("account create: %v", err)
+		}
 	}
 	if *save != "" {
 		if err := writeSecret(*save, res.Token); err != nil {

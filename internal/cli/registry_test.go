@@ -460,3 +460,40 @@ func TestClientUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRegistryByURL finds a work by the URL it is published at, in check
+// and in an audit of a URL list that fetches nothing.
+func TestRegistryByURL(t *testing.T) {
+	reg := startRegistry(t)
+	t.Setenv("ASKFIRST_REGISTRY", reg.URL)
+	t.Setenv("ASKFIRST_TOKEN", "")
+	dir := t.TempDir()
+	img := encodeJPEG(t, photo(42, 320, 240), 90)
+	site := serve(t, site{"/robots.txt": status(404), "/photos/p.jpg": func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Write(img)
+	}})
+	os.WriteFile(filepath.Join(dir, "p.jpg"), img, 0o644)
+	mustRun(t, dir, 0, "account", "create", "--name", "Jane", "--save", "jane.token")
+	mustRun(t, dir, 0, "register", "--token-file", "jane.token", "--locator", site.URL+"/photos/p.jpg", "--deny", "train-ai", "p.jpg")
+
+	lines, errOut, code := checkJSON(t, "--registry", reg.URL, "--use", "train-genai,train-ai,search", site.URL+"/photos/p.jpg")
+	if code != 3 || len(lines) != 1 {
+		t.Fatalf("check URL: exit %d, %d lines; want 3 and 1\n%s", code, len(lines), errOut)
+	}
+	if got, want := verdicts(lines[0]), "train-genai=deny/exclude train-ai=deny/exclude search=unknown/include"; got != want {
+		t.Errorf("check URL: got %s, want %s", got, want)
+	}
+
+	csvPath := filepath.Join(dir, "urls.csv")
+	os.WriteFile(csvPath, []byte("url,caption\n"+site.URL+"/photos/p.jpg,registered\n"+site.URL+"/photos/q.jpg,not registered\n"), 0o644)
+	out := filepath.Join(dir, "audit")
+	mustRun(t, dir, 3, "audit", "--allow-private", "--registry", reg.URL, "--out", out, csvPath)
+	kept, err := os.ReadFile(filepath.Join(out, "kept", "urls.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "url,caption\n" + site.URL + "/photos/q.jpg,not registered\n"; string(kept) != want {
+		t.Errorf("audit kept:\n%s\nwant:\n%s", kept, want)
+	}
+}

@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -180,4 +181,45 @@ func ExampleTermsString() {
 		{Use: "train-ai", Decision: "license", Offer: &store.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://jane.example/licence"}},
 	}))
 	// Output: train-genai deny; train-ai license 0.05 EUR per item terms https://jane.example/licence
+}
+
+// FuzzStatements feeds arbitrary registry answers to Statements: it never
+// panics, never grants through an unconfirmed work match, and a
+// reservation of train-ai always reserves train-genai.
+func FuzzStatements(f *testing.F) {
+	f.Add(`{"matches":[{"work":"w","confidence":"unconfirmed"}],"declarations":[{"id":"d","terms":[{"use":"search","decision":"allow"},{"use":"train-ai","decision":"deny"}],"applies_via":"work:w","confidence":"unconfirmed"}]}`)
+	f.Add(`{"declarations":[{"id":"d","terms":[{"use":"train-ai","decision":"license","offer":{"price":"1"}}],"applies_via":"domain"}]}`)
+	f.Add(`{"error":"bad"}`)
+	f.Fuzz(func(t *testing.T, answer string) {
+		var res registry.MatchResult
+		if json.Unmarshal([]byte(answer), &res) != nil {
+			return
+		}
+		for _, s := range client.Statements("http://r.example", res, nil) {
+			if s.Mechanism != "registry" {
+				t.Fatalf("mechanism %q", s.Mechanism)
+			}
+			if v := s.Uses[signals.TrainAI]; (v == signals.Deny || v == signals.License) && severity(s.Uses[signals.TrainGenAI]) < severity(v) {
+				t.Fatalf("train-ai %s but train-genai %s in %+v", v, s.Uses[signals.TrainGenAI], s)
+			}
+		}
+		for _, d := range res.Declarations {
+			if d.Confidence == "exact" || d.Confidence == "confirmed" || d.AppliesVia == "domain" || d.AppliesVia == "url-prefix" {
+				continue
+			}
+			one := res
+			one.Declarations = []registry.AppliedDeclaration{d}
+			for _, s := range client.Statements("http://r.example", one, nil) {
+				for u, v := range s.Uses {
+					if v == signals.Allow {
+						t.Fatalf("allow for %s through a %q match via %q", u, d.Confidence, d.AppliesVia)
+					}
+				}
+			}
+		}
+	})
+}
+
+func severity(v signals.Verdict) int {
+	return map[signals.Verdict]int{signals.Deny: 3, signals.License: 2, signals.Allow: 1}[v]
 }
