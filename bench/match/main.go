@@ -37,6 +37,7 @@ import (
 type config struct {
 	n, single, batch, truth, batch256 int
 	single256, truth256               int
+	snapshot                          bool
 	dir                               string
 	sizes                             string
 	substrings64, substrings256       int
@@ -55,6 +56,7 @@ func main() {
 	flag.StringVar(&c.sizes, "sizes", "64,256", "code sizes to run: 64, 256 or 64,256")
 	flag.IntVar(&c.substrings64, "m64", 0, "force the number of substrings for 64-bit codes (0: automatic)")
 	flag.IntVar(&c.substrings256, "m256", 0, "force the number of substrings for 256-bit codes (0: automatic)")
+	flag.BoolVar(&c.snapshot, "snapshot", true, "time writing and reading a snapshot")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -329,11 +331,13 @@ func run(c config, w, r int) error {
 	fmt.Printf("match build: %.2fs wall (%.2fs CPU), substrings %d, index bytes/code beyond the codes: %.1f (Stats), %.1f (Go heap growth minus code bytes)\n",
 		build.Seconds(), buildCPU.Seconds(), st.Substrings, st.BytesPerCode, heap)
 
-	size, wt, rt, err := snap()
-	if err != nil {
-		return err
+	if c.snapshot {
+		size, wt, rt, err := snap()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("snapshot: %.0f MB, write %.2fs, read+rebuild %.2fs\n", float64(size)/1e6, wt.Seconds(), rt.Seconds())
 	}
-	fmt.Printf("snapshot: %.0f MB, write %.2fs, read+rebuild %.2fs\n", float64(size)/1e6, wt.Seconds(), rt.Seconds())
 
 	// Exhaustive ground truth and timing on the first truth queries.
 	nt := min(c.truth, c.single)
@@ -388,6 +392,11 @@ func run(c config, w, r int) error {
 		fmt.Printf("threads=%d: exhaustive %.1f µs/query wall (%.1f CPU), match single %.1f µs/query wall (%.1f CPU): %.0fx faster by wall, %.0fx by CPU\n",
 			t, e, ec, o, oc, e/o, ec/oc)
 	}
+	if c.dir != "" {
+		if err := writeFiles(c, d, truth); err != nil {
+			return err
+		}
+	}
 	// Batch.
 	bq := d.queries[c.single*w:]
 	for _, t := range []int{1, 2} {
@@ -407,11 +416,6 @@ func run(c config, w, r int) error {
 		}
 		fmt.Printf("threads=%d: match batch of %d: %.1fs wall (%.1fs CPU), %.0f queries/s, %.1f µs/query wall, %d results\n",
 			t, nbatch, el.Seconds(), tm.cpu.Seconds(), float64(nbatch)/el.Seconds(), us(el, nbatch), n)
-	}
-	if c.dir != "" {
-		if err := writeFiles(c, d, truth); err != nil {
-			return err
-		}
 	}
 	return nil
 }
