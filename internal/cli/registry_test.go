@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -236,6 +237,7 @@ func TestRegistryEndToEnd(t *testing.T) {
 		t.Errorf("lookup unrelated.jpg: exit %d, want 0", code)
 	}
 	human := mustRun(t, dir, 3, "lookup", "near-copy.jpg")
+	registryGolden(t, "lookup.golden", normalizeIDs(mustRun(t, dir, 3, "lookup", "near-copy.jpg", "photos/photo-00.jpg", "unrelated.jpg"), reg.URL))
 	for _, want := range []string{"near-copy.jpg\n", "work " + works["photo-01.jpg"], "train-genai: deny", "train-ai: license 0.05 EUR per item terms https://jane.example/licence contact mailto:jane@jane.example", reg.URL + "/v1/receipts/"} {
 		if !strings.Contains(human, want) {
 			t.Errorf("lookup near-copy: output lacks %q:\n%s", want, human)
@@ -495,5 +497,46 @@ func TestRegistryByURL(t *testing.T) {
 	}
 	if want := "url,caption\n" + site.URL + "/photos/q.jpg,not registered\n"; string(kept) != want {
 		t.Errorf("audit kept:\n%s\nwant:\n%s", kept, want)
+	}
+}
+
+// testdataDir is absolute: the tests change directory (runIn).
+var testdataDir, _ = filepath.Abs("testdata")
+
+var idRE = regexp.MustCompile(`\b(wrk|dcl|acc|cmp|sig|key)_[a-z0-9]+`)
+
+// normalizeIDs replaces the registry's random IDs by their order of first
+// appearance (wrk_1, wrk_2, ...) and its URL by REGISTRY.
+func normalizeIDs(s, registryURL string) string {
+	s = strings.ReplaceAll(s, registryURL, "REGISTRY")
+	seen := map[string]string{}
+	count := map[string]int{}
+	return idRE.ReplaceAllStringFunc(s, func(id string) string {
+		if n, ok := seen[id]; ok {
+			return n
+		}
+		kind := id[:3]
+		count[kind]++
+		seen[id] = fmt.Sprintf("%s_%d", kind, count[kind])
+		return seen[id]
+	})
+}
+
+// registryGolden compares got with testdata/name, rewriting it with -update.
+func registryGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join(testdataDir, name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("output differs from %s (-want +got; run with -update after checking):\n%s", path, d)
 	}
 }
