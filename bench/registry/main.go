@@ -313,9 +313,9 @@ func (s *server) stop() error {
 
 // usage is the server's resource use at one moment, from /proc.
 type usage struct {
-	cpu    time.Duration // user + system
-	dbCPU  time.Duration // of the PostgreSQL backends serving the database
-	hwmKiB int64         // peak RSS since the last resetPeak
+	cpu    time.Duration         // user + system
+	db     map[int]time.Duration // CPU time of each PostgreSQL backend serving the database
+	hwmKiB int64                 // peak RSS since the last resetPeak
 	rssKiB int64
 }
 
@@ -326,8 +326,10 @@ func (s *server) usage() usage {
 	if s.dbName != "" {
 		// PostgreSQL backends show "postgres: USER DB HOST(PORT) STATE"
 		// as their command line. A backend that exits between two
-		// readings takes its CPU time with it: the figure is a lower
-		// bound, exact while the server's connection pool is stable.
+		// readings takes its CPU time in the phase with it: dbCPU is a
+		// lower bound, exact while the server's connection pool is
+		// stable.
+		u.db = map[int]time.Duration{}
 		ds, _ := os.ReadDir("/proc")
 		for _, d := range ds {
 			p, err := strconv.Atoi(d.Name())
@@ -336,7 +338,7 @@ func (s *server) usage() usage {
 			}
 			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
 			if err == nil && bytes.HasPrefix(b, []byte("postgres: ")) && bytes.Contains(b, []byte(" "+s.dbName+" ")) {
-				u.dbCPU += procCPU(p)
+				u.db[p] = procCPU(p)
 			}
 		}
 	}
@@ -351,6 +353,21 @@ func (s *server) usage() usage {
 		}
 	}
 	return u
+}
+
+// dbCPU returns the CPU time the PostgreSQL backends spent between u0
+// and u1: the growth of those alive at both readings, all of the time of
+// those started in between.
+func dbCPU(u0, u1 usage) time.Duration {
+	var d time.Duration
+	for pid, t := range u1.db {
+		if t0 := u0.db[pid]; t0 <= t {
+			d += t - t0
+		} else {
+			d += t // the process id was reused
+		}
+	}
+	return d
 }
 
 // procCPU returns the user + system time of process pid.
@@ -707,7 +724,7 @@ func runBackend(c config, backend, dir string, ws []work, files requestFiles, mi
 		u1 := srv.usage()
 		p.load[1] = loadavg()
 		p.cpu = u1.cpu - u0.cpu
-		p.dbCPU = max(u1.dbCPU-u0.dbCPU, 0)
+		p.dbCPU = dbCPU(u0, u1)
 		p.peakMiB = float64(u1.hwmKiB) / 1024
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.name, err)
@@ -869,7 +886,7 @@ func checkMix(cl *http.Client, srv *server, mix map[string][]registry.MatchItem)
 			return err
 		}
 		u1 := srv.usage()
-		cpu := (u1.cpu - u0.cpu + max(u1.dbCPU-u0.dbCPU, 0)) / time.Duration(len(items))
+		cpu := (u1.cpu - u0.cpu + dbCPU(u0, u1)) / time.Duration(len(items))
 		hit, decl := 0, 0
 		for _, r := range out.Results {
 			if len(r.Matches) > 0 {
