@@ -22,7 +22,12 @@ func (in *Inspector) aitxt(ctx context.Context, u *url.URL) []Statement {
 		return nil
 	}
 	f, _ := in.memoized(respKey("aitxt", resp), func() any {
-		f, err := aitxt.Parse(resp.Body)
+		parse := aitxt.Parse
+		if resp.Truncated {
+			// A cut last line could grant more than was written.
+			parse = aitxt.ParseTruncated
+		}
+		f, err := parse(resp.Body)
 		if err != nil {
 			return (*aitxt.File)(nil)
 		}

@@ -53,7 +53,13 @@ func (in *Inspector) robotsFor(ctx context.Context, u *url.URL) *robotsSite {
 		s := &robotsSite{url: ru, fetched: resp.Fetched, sum: digest(resp.Body)}
 		switch st {
 		case robotstxt.StatusOK:
-			s.robots = robotstxt.Parse(resp.Body)
+			if resp.Truncated {
+				// A cut Allow would grant more than was written: keep a cut
+				// Disallow only (robotstxt.ParseTruncated).
+				s.robots = robotstxt.ParseTruncated(resp.Body)
+			} else {
+				s.robots = robotstxt.Parse(resp.Body)
+			}
 			s.note = fmt.Sprintf("%d bytes", len(resp.Body))
 			if resp.Truncated {
 				s.warn = append(s.warn, fmt.Sprintf("larger than %d bytes; only the first %d were parsed (RFC 9309 §2.5)", MaxRobotsTxt, MaxRobotsTxt))

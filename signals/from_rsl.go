@@ -71,6 +71,11 @@ func rslDocument(target *url.URL, loc, docURL string, data []byte, uses []Use) [
 			offer = &Offer{Terms: docURL}
 		case ev.Status == rsl.Prohibited:
 			v, note = Deny, "prohibited"
+			if ev.Offer != nil {
+				// Another licence of the document covers the use: a deny
+				// with an offer tells the developer whom to ask.
+				offer = rslOffer(ev.Offer, docURL)
+			}
 		case ev.Status == rsl.LicenseRequired:
 			v, note = License, "licence required"
 			offer = rslOffer(ev.Offer, docURL)

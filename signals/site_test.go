@@ -2,6 +2,7 @@ package signals
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,40 @@ func TestSiteFiles(t *testing.T) {
 			if ur.Verdict != tc.want[ur.Use] {
 				t.Errorf("Site(%s) %s: got %s, want %s (%s)", tc.path, ur.Use, ur.Verdict, tc.want[ur.Use], ur.Reason)
 			}
+		}
+	}
+}
+
+// TestTruncatedRobotsTxt: a robots.txt cut at the size limit in the middle
+// of an Allow line must not grant what the cut line would grant
+// (robotstxt.ParseTruncated), while a cut Disallow still reserves.
+func TestTruncatedRobotsTxt(t *testing.T) {
+	const o = "https://big.example"
+	for _, tc := range []struct {
+		name, tail, path string
+		want             Verdict
+	}{
+		// "Allow: /private/pub" cut to "Allow: /priv" would allow /private/x.
+		{"cut allow", "User-agent: *\nDisallow: /private/\nAllow: /private/pub", "/private/x", Deny},
+		// "Disallow: /pri" cut from "Disallow: /private/" still reserves /private/.
+		{"cut disallow", "User-agent: *\nDisallow: /private/", "/private/x", Deny},
+	} {
+		body := tc.tail
+		// Place the tail so that the limit cuts its last line 3 bytes short.
+		cut := len(body) - 3
+		data := strings.Repeat("#\n", (MaxRobotsTxt-cut)/2)
+		if (MaxRobotsTxt-cut)%2 == 1 {
+			data += "\n"
+		}
+		data += body
+		m := memFetcher{o + "/robots.txt": resp(data)}
+		stmts, err := (&Inspector{Fetcher: m}).Site(context.Background(), o+tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Evaluate(stmts, Options{Uses: []Use{TrainAI}})
+		if got := r.Uses[0].Verdict; got != tc.want {
+			t.Errorf("%s: %s on a robots.txt cut at %d bytes: got %s, want %s (%s)", tc.name, tc.path, MaxRobotsTxt, got, tc.want, r.Uses[0].Reason)
 		}
 	}
 }
