@@ -31,6 +31,7 @@ type registerJSON struct {
 	Work        *client.Work        `json:"work,omitempty"`
 	Declaration *client.Declaration `json:"declaration,omitempty"`
 	Receipts    []string            `json:"receipts,omitempty"`
+	Skipped     string              `json:"skipped,omitempty"` // the work registered before
 	Error       string              `json:"error,omitempty"`
 }
 
@@ -44,6 +45,7 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 	locator := fs.String("locator", "", "URL where the work is published (one file only)")
 	onBehalf := fs.String("on-behalf-of", "", "register for this member account (an organisation the member delegated to)")
 	jsonOut := fs.Bool("json", false, "print one JSON object per file per line (JSON Lines)")
+	again := fs.Bool("again", false, "register files the account already registered (same bytes) again; by default they are skipped, so an interrupted run can simply be repeated")
 	batch := fs.Int("batch", defaultRegisterBatch, fmt.Sprintf("works per call, at most %d", registry.MaxBatch))
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "files identified at the same time")
 	if code := parseFlags(fs, args); code >= 0 {
@@ -105,6 +107,16 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 	}()
 
 	r := &registerRun{e: e, c: c, terms: terms, onBehalf: *onBehalf, receipts: *receipts, jsonOut: *jsonOut, total: len(list)}
+	if !*again {
+		r.owner = *onBehalf
+		if r.owner == "" {
+			me, err := c.Me(ctx)
+			if err != nil {
+				return e.apiError("register", err, c.URL())
+			}
+			r.owner = me.Account.ID
+		}
+	}
 	var pending []*idJob
 	var works []registry.WorkInput
 	for _, j := range list {
@@ -143,6 +155,9 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 	}
 	if !*jsonOut {
 		msg := fmt.Sprintf("%d works registered at %s", r.done, c.URL())
+		if r.skipped > 0 {
+			msg += fmt.Sprintf(" (%d skipped: registered before)", r.skipped)
+		}
 		if r.saved > 0 {
 			msg += fmt.Sprintf("; %d receipts saved in %s (check them with 'askfirst verify%s --registry %s %s/*.json')", r.saved, *receipts, allowPrivateFlag(c.URL()), c.URL(), *receipts)
 		}
@@ -171,14 +186,15 @@ func workInput(res *identify.Result) registry.WorkInput {
 
 // registerRun is the state of one register command.
 type registerRun struct {
-	e                   *env
-	c                   *client.Client
-	terms               []store.Term
-	onBehalf            string
-	receipts            string
-	jsonOut             bool
-	total               int
-	done, failed, saved int
+	e                            *env
+	c                            *client.Client
+	terms                        []store.Term
+	onBehalf                     string
+	owner                        string // skip files this account registered already; "" with --again
+	receipts                     string
+	jsonOut                      bool
+	total                        int
+	done, failed, saved, skipped int
 }
 
 // send registers one batch. A batch the registry refuses as invalid is
@@ -186,6 +202,12 @@ type registerRun struct {
 // others; any other failure stops the command (exit code returned, -1 to
 // go on).
 func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.WorkInput) int {
+	if r.owner != "" {
+		var code int
+		if jobs, works, code = r.skipRegistered(ctx, jobs, works); code >= 0 || len(works) == 0 {
+			return code
+		}
+	}
 	res, err := r.c.RegisterWorks(ctx, client.RegisterRequest{Works: works, Terms: r.terms, OnBehalfOf: r.onBehalf})
 	var ae *client.Error
 	if err != nil && errors.As(err, &ae) && (ae.Status == 400 || ae.Status == 422) && len(works) > 1 {
@@ -240,6 +262,43 @@ func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.
 		fmt.Fprintf(r.e.stderr, "askfirst: register: %d of %d files registered\n", r.done, r.total)
 	}
 	return -1
+}
+
+// skipRegistered drops the files whose bytes (datahash) the owner has
+// registered already, reporting each.
+func (r *registerRun) skipRegistered(ctx context.Context, jobs []*idJob, works []registry.WorkInput) ([]*idJob, []registry.WorkInput, int) {
+	items := make([]registry.MatchItem, len(works))
+	for i, w := range works {
+		items[i] = registry.MatchItem{Datahash: w.Datahash}
+	}
+	rs, err := r.c.Match(ctx, items)
+	if err != nil {
+		return nil, nil, r.e.apiError("register: look for works registered already", err, r.c.URL())
+	}
+	var keptJobs []*idJob
+	var keptWorks []registry.WorkInput
+	for i, res := range rs {
+		prev := ""
+		for _, m := range res.Matches {
+			if m.MatchedBy == "datahash" && m.Account == r.owner {
+				prev = m.WorkID
+				break
+			}
+		}
+		if prev == "" || works[i].Datahash == "" {
+			keptJobs, keptWorks = append(keptJobs, jobs[i]), append(keptWorks, works[i])
+			continue
+		}
+		r.skipped++
+		if r.jsonOut {
+			enc := json.NewEncoder(r.e.stdout)
+			enc.SetEscapeHTML(false)
+			enc.Encode(registerJSON{Path: jobs[i].path, Skipped: prev})
+		} else {
+			fmt.Fprintf(r.e.stdout, "skipped %s: already registered as %s (change its terms with 'askfirst declare', or give --again to register it anew)\n", jobs[i].path, prev)
+		}
+	}
+	return keptJobs, keptWorks, -1
 }
 
 func (r *registerRun) fileError(path string, err error) {

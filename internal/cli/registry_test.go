@@ -191,6 +191,16 @@ func TestRegistryEndToEnd(t *testing.T) {
 		}
 	}
 
+	// Registering the same files again skips them: an interrupted run can
+	// be repeated without duplicates.
+	out = mustRun(t, dir, 0, "register", "--token-file", "jane.token", "--deny", "train-genai", "--receipts", "receipts", "photos")
+	if n := strings.Count(out, "skipped photos/"); n != 5 || !strings.Contains(out, "0 works registered") {
+		t.Errorf("register again: got %d skipped:\n%s\nwant 5 and nothing registered", n, out)
+	}
+	if again, _ := filepath.Glob(filepath.Join(dir, "receipts", "*.json")); len(again) != 10 {
+		t.Errorf("register again: %d receipts, want still 10", len(again))
+	}
+
 	// lookup of a near-copy (resized, re-encoded) finds the work and its
 	// declaration: exit 3.
 	type lookupLine struct {
