@@ -550,3 +550,52 @@ func registryGolden(t *testing.T, name, got string) {
 		t.Errorf("output differs from %s (-want +got; run with -update after checking):\n%s", path, d)
 	}
 }
+
+// TestRegisterBatchesAndFailures registers in several calls and goes on
+// past a file that cannot be read, failing at the end.
+func TestRegisterBatchesAndFailures(t *testing.T) {
+	reg := startRegistry(t)
+	t.Setenv("ASKFIRST_REGISTRY", reg.URL)
+	t.Setenv("ASKFIRST_TOKEN", "")
+	dir := t.TempDir()
+	writePhotos(t, filepath.Join(dir, "photos"), 5)
+	mustRun(t, dir, 0, "account", "create", "--name", "Jane", "--save", "jane.token")
+	t.Setenv("ASKFIRST_TOKEN", strings.TrimSpace(string(must(os.ReadFile(filepath.Join(dir, "jane.token"))))))
+	out, errOut, code := runIn(t, dir, "register", "--batch", "2", "--deny", "train-ai", "--json", "photos", "missing.jpg")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	type line struct {
+		Path  string
+		Work  *struct{ ID string }
+		Error string
+	}
+	var got []string
+	for _, l := range jsonLines[line](t, out) {
+		switch {
+		case l.Error != "":
+			got = append(got, l.Path+" error")
+		case l.Work != nil && l.Work.ID != "":
+			got = append(got, l.Path+" registered")
+		}
+	}
+	sort.Strings(got)
+	want := []string{"missing.jpg error", "photos/photo-00.jpg registered", "photos/photo-01.jpg registered", "photos/photo-02.jpg registered", "photos/photo-03.jpg registered", "photos/photo-04.jpg registered"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("register (-want +got):\n%s", d)
+	}
+	if !strings.Contains(errOut, "askfirst: error: register missing.jpg: ") || !strings.Contains(errOut, "1 of 6 files not registered") {
+		t.Errorf("stderr %q: want the missing file and the count", errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "askfirst-receipts", "*.json"))
+	if len(files) != 11 { // the account, five works, five declarations
+		t.Errorf("%d receipts, want 11", len(files))
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
