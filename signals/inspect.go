@@ -190,6 +190,19 @@ func originOf(u *url.URL) string {
 // cannot check; a failed fetch becomes a statement (deny for robots.txt,
 // unknown with a warning otherwise).
 func (in *Inspector) URL(ctx context.Context, rawURL string) ([]Statement, error) {
+	return in.inspect(ctx, rawURL, http.MethodGet)
+}
+
+// Head is URL reading only the target's response headers (an HTTP HEAD
+// request, GET when the server refuses HEAD): robots.txt and the site
+// files, Content-Usage, Content-Signal, X-Robots-Tag, tdm-* and
+// Link rel=license headers. Reservations made only in the HTML head or
+// embedded in a media file are not seen; a caller that needs them uses URL.
+func (in *Inspector) Head(ctx context.Context, rawURL string) ([]Statement, error) {
+	return in.inspect(ctx, rawURL, http.MethodHead)
+}
+
+func (in *Inspector) inspect(ctx context.Context, rawURL, method string) ([]Statement, error) {
 	if in.Fetcher == nil {
 		return nil, fmt.Errorf("check %s: no fetcher", rawURL)
 	}
@@ -222,7 +235,10 @@ func (in *Inspector) URL(ctx context.Context, rawURL string) ([]Statement, error
 		return in.withRegistry(ctx, u.String(), nil, out), nil
 	}
 
-	resp, err := in.Fetcher.Fetch(ctx, FetchRequest{Method: http.MethodGet, URL: u.String(), Limit: MaxTarget, Truncate: true})
+	resp, err := in.Fetcher.Fetch(ctx, FetchRequest{Method: method, URL: u.String(), Limit: MaxTarget, Truncate: true})
+	if err == nil && method == http.MethodHead && (resp.Status == http.StatusMethodNotAllowed || resp.Status == http.StatusNotImplemented) {
+		resp, err = in.Fetcher.Fetch(ctx, FetchRequest{Method: http.MethodGet, URL: u.String(), Limit: MaxTarget, Truncate: true})
+	}
 	if errors.Is(err, ErrRefused) {
 		return nil, fmt.Errorf("check %s: %w", rawURL, err)
 	}

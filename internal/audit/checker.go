@@ -10,11 +10,14 @@ import (
 type InspectorChecker struct{ In *signals.Inspector }
 
 // CheckURL gathers the statements about rawURL under mode: the site files
-// only for FetchNone, the item's response too otherwise (FetchHead fetches
-// like FetchFull for now: signals.Inspector has no header-only path yet).
+// only for FetchNone, also the response headers for FetchHead, and the
+// whole response (HTML head, embedded metadata) for FetchFull.
 func (c InspectorChecker) CheckURL(ctx context.Context, rawURL string, mode FetchMode) ([]signals.Statement, error) {
-	if mode == FetchNone {
+	switch mode {
+	case FetchNone:
 		return c.In.Site(ctx, rawURL)
+	case FetchHead:
+		return c.In.Head(ctx, rawURL)
 	}
 	return c.In.URL(ctx, rawURL)
 }

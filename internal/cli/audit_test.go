@@ -7,11 +7,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -440,5 +442,68 @@ func golden(t *testing.T, path, got string) {
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestAuditFetchModes: --fetch none reads only site files, --fetch head
+// also the item's headers (with HEAD, GET where HEAD is refused), --fetch
+// full also the HTML head.
+func TestAuditFetchModes(t *testing.T) {
+	var mu sync.Mutex
+	methods := map[string][]string{}
+	record := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			methods[r.URL.Path] = append(methods[r.URL.Path], r.Method)
+			mu.Unlock()
+			h(w, r)
+		}
+	}
+	srv := serve(t, site{
+		"/robots.txt": text("text/plain", "User-agent: *\nAllow: /\n"),
+		"/header.jpg": record(text("image/jpeg", "JPEG", "Content-Usage", "train-ai=n")),
+		"/nohead.jpg": record(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodHead {
+				w.WriteHeader(http.StatusMethodNotAllowed)
+				return
+			}
+			w.Header().Set("Content-Usage", "train-ai=n")
+			w.Header().Set("Content-Type", "image/jpeg")
+			io.WriteString(w, "JPEG")
+		}),
+		"/meta.html": record(page(`<meta name="tdm-reservation" content="1">`)),
+	})
+	dir := t.TempDir()
+	in := filepath.Join(dir, "m.csv")
+	os.WriteFile(in, []byte("url\n"+srv.URL+"/header.jpg\n"+srv.URL+"/nohead.jpg\n"+srv.URL+"/meta.html\n"), 0o644)
+	for _, tc := range []struct {
+		mode     string
+		excluded []string
+	}{
+		{"none", nil},
+		{"head", []string{"1 deny/deny", "2 deny/deny"}},
+		{"full", []string{"1 deny/deny", "2 deny/deny", "3 deny/deny"}},
+	} {
+		mu.Lock()
+		methods = map[string][]string{}
+		mu.Unlock()
+		out := filepath.Join(dir, tc.mode)
+		log, code := runAudit(t, t.Context(), "--out", out, "--fetch", tc.mode, in)
+		got := summarize(t, out, code, nil)
+		if diff := cmp.Diff(tc.excluded, got.Excluded); diff != "" {
+			t.Errorf("--fetch %s: excluded (-want +got):\n%s\n%s", tc.mode, diff, log)
+		}
+		mu.Lock()
+		switch tc.mode {
+		case "none":
+			if len(methods) != 0 {
+				t.Errorf("--fetch none requested the items: %v", methods)
+			}
+		case "head":
+			if !slices.Equal(methods["/header.jpg"], []string{"HEAD"}) || !slices.Equal(methods["/nohead.jpg"], []string{"HEAD", "GET"}) {
+				t.Errorf("--fetch head: requests %v, want HEAD, and GET after a 405", methods)
+			}
+		}
+		mu.Unlock()
 	}
 }
