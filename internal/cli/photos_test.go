@@ -61,6 +61,13 @@ func nearCopy(t testing.TB, img image.Image) []byte {
 	return encodeJPEG(t, dst, 70)
 }
 
+// cropped is img with 2% cut off each edge, re-encoded at quality 80.
+func cropped(t testing.TB, img *image.RGBA) []byte {
+	b := img.Bounds()
+	dx, dy := b.Dx()/50, b.Dy()/50
+	return encodeJPEG(t, img.SubImage(image.Rect(dx, dy, b.Dx()-dx, b.Dy()-dy)), 80)
+}
+
 // writePhotos writes n photos into dir as photo-NN.jpg and returns them.
 func writePhotos(t testing.TB, dir string, n int) []*image.RGBA {
 	t.Helper()

@@ -243,6 +243,17 @@ func TestRegistryEndToEnd(t *testing.T) {
 	if len(lk[1].Matches) != 0 || len(lk[1].Declarations) != 0 || lk[1].Restricted {
 		t.Errorf("lookup unrelated.jpg: got %+v, want nothing", lk[1])
 	}
+	// A cropped copy is found by similarity of its content codes.
+	if err := os.WriteFile(filepath.Join(dir, "cropped.jpg"), cropped(t, imgs[3]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = runIn(t, dir, "lookup", "--json", "cropped.jpg")
+	lk = jsonLines[lookupLine](t, out)
+	if code != 3 || len(lk) != 1 || len(lk[0].Matches) == 0 || lk[0].Matches[0].Work != works["photo-03.jpg"] || len(lk[0].Declarations) != 1 {
+		t.Errorf("lookup cropped.jpg: exit %d, got %s; want exit 3 and work %s with its declaration", code, out, works["photo-03.jpg"])
+	} else {
+		t.Logf("cropped.jpg: %+v", lk[0].Matches[0])
+	}
 	if _, _, code := runIn(t, dir, "lookup", "unrelated.jpg"); code != 0 {
 		t.Errorf("lookup unrelated.jpg: exit %d, want 0", code)
 	}
