@@ -82,6 +82,7 @@ func New(cfg Config) (*Server, error) {
 		w.Write(openAPI)
 	})
 	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("GET /campaigns/{id}", s.campaignPage)
 	return s, nil
 }
 
