@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/identify"
@@ -226,11 +228,13 @@ func matchItem(res *identify.Result) registry.MatchItem {
 
 // registrySource asks a registry about check's targets: by URL, and by
 // the codes of the content when check has it (a local file, or a URL
-// fetched in full).
+// fetched in full). Concurrent targets share POST /v1/match calls
+// (matchBatcher), so a check of many URLs does not send one request each.
 type registrySource struct {
-	c    *client.Client
-	uses []signals.Use
-	id   identify.Options
+	c     *client.Client
+	uses  []signals.Use
+	id    identify.Options
+	batch matchBatcher
 }
 
 // Statements implements signals.RegistrySource.
@@ -249,9 +253,72 @@ func (s *registrySource) Statements(ctx context.Context, target string, data []b
 	if it.URL == "" && it.ISCC == "" && it.Datahash == "" && len(it.Units) == 0 && it.PDQ == "" {
 		return nil, nil
 	}
-	rs, err := s.c.Match(ctx, []registry.MatchItem{it})
+	res, err := s.batch.match(ctx, s.c, it)
 	if err != nil {
 		return []signals.Statement{client.Unreachable(s.c.URL(), err, s.uses)}, nil
 	}
-	return client.Statements(s.c.URL(), rs[0], s.uses), nil
+	return client.Statements(s.c.URL(), res, s.uses), nil
+}
+
+// Batching of concurrent lookups.
+const (
+	matchWindow   = 3 * time.Millisecond // how long the first caller waits for others
+	matchBatchMax = 1000                 // items per call
+)
+
+// matchBatcher coalesces concurrent lookups into one call: the first
+// caller of a batch waits matchWindow for others to join, then sends them
+// all and hands each its result. The zero value is ready to use.
+type matchBatcher struct {
+	mu      sync.Mutex
+	pending *matchBatch
+}
+
+type matchBatch struct {
+	items []registry.MatchItem
+	done  chan struct{}
+	res   []registry.MatchResult
+	err   error
+}
+
+func (b *matchBatcher) match(ctx context.Context, c *client.Client, it registry.MatchItem) (registry.MatchResult, error) {
+	b.mu.Lock()
+	leader := false
+	if b.pending == nil || len(b.pending.items) >= matchBatchMax {
+		b.pending, leader = &matchBatch{done: make(chan struct{})}, true
+	}
+	bt := b.pending
+	i := len(bt.items)
+	bt.items = append(bt.items, it)
+	b.mu.Unlock()
+	if leader {
+		t := time.NewTimer(matchWindow)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+		b.mu.Lock()
+		if b.pending == bt {
+			b.pending = nil
+		}
+		items := bt.items // no more joiners: bt is no longer pending
+		b.mu.Unlock()
+		if err := ctx.Err(); err != nil {
+			bt.err = err
+		} else {
+			bt.res, bt.err = c.Match(ctx, items)
+		}
+		close(bt.done)
+	} else {
+		select {
+		case <-bt.done:
+		case <-ctx.Done():
+			return registry.MatchResult{}, ctx.Err()
+		}
+	}
+	if bt.err != nil {
+		return registry.MatchResult{}, bt.err
+	}
+	return bt.res[i], nil
 }
