@@ -190,7 +190,10 @@ func SubjectString(s store.Subject) string {
 // ISCC:…, distance 0, exact".
 func MatchString(m registry.WorkMatch) string {
 	s := "work " + m.WorkID + " matched by " + m.MatchedBy
-	if m.Unit != "" {
+	switch {
+	case m.MatchedBy == "datahash":
+		s += " (the same file)"
+	case m.Unit != "":
 		s += " " + m.Unit
 	}
 	return fmt.Sprintf("%s, distance %d, %s", s, m.Distance, m.Confidence)
