@@ -282,7 +282,7 @@ func TestRegistryEndToEnd(t *testing.T) {
 	}
 	found := false
 	for _, ev := range lines[0].Evidence {
-		if ev.Mechanism == "registry" && strings.HasPrefix(ev.Location, reg.URL+"/v1/receipts/") && strings.Contains(ev.Value, `"Jane Doe (studio)"`) {
+		if ev.Mechanism == "registry" && strings.HasPrefix(ev.Location, reg.URL+"/v1/receipts/") && strings.HasPrefix(ev.Value, "Jane Doe (studio): train-genai deny; train-ai license 0.05 EUR") {
 			found = true
 		}
 	}

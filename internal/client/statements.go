@@ -149,12 +149,12 @@ func orNone(s string) string {
 }
 
 // describe is the statement's value: who declared what, then about which
-// subject and through which match ("Jane Doe": train-genai deny; ...
+// subject and through which match (Jane Doe: train-genai deny; ...
 // (declaration dcl_… on work:wrk_…; work wrk_… matched by …)).
 func describe(d registry.AppliedDeclaration, matches map[string]registry.WorkMatch) string {
 	var b strings.Builder
 	if d.AccountName != "" {
-		fmt.Fprintf(&b, "%q", d.AccountName)
+		b.WriteString(d.AccountName)
 	} else {
 		b.WriteString(d.Account)
 	}
