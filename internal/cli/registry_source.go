@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -92,12 +93,14 @@ func readTokenFile(path string) (string, error) {
 		return "", unwrapPathError(err)
 	}
 	defer f.Close()
-	buf := make([]byte, maxTokenFile+1)
-	n, _ := f.Read(buf)
-	if n > maxTokenFile {
+	data, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if len(data) > maxTokenFile {
 		return "", fmt.Errorf("%s: over the %d-byte cap for a token file", path, maxTokenFile)
 	}
-	tok := strings.TrimSpace(string(buf[:n]))
+	tok := strings.TrimSpace(string(data))
 	if tok == "" {
 		return "", fmt.Errorf("%s: empty", path)
 	}
