@@ -125,7 +125,7 @@ func parseSubject(s string) (store.Subject, error) {
 		return store.Subject{Kind: kind, Value: value}, nil
 	case store.SubjectDomain:
 		d := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(value)), "www.")
-		if d == "" || strings.ContainsAny(d, "/: ") {
+		if d == "" || strings.ContainsAny(d, "/ \t") {
 			return store.Subject{}, fmt.Errorf("domain:%s: want a host name such as example.com", value)
 		}
 		return store.Subject{Kind: kind, Value: d}, nil

@@ -120,6 +120,8 @@ func (e *env) apiError(what string, err error, registryURL string) int {
 	switch {
 	case errors.As(err, &ae) && ae.Status == 401:
 		e.hintf("check the token (ASKFIRST_TOKEN or --token-file): it may be mistyped or revoked")
+	case errors.As(err, &ae) && ae.Kind() == "domain-not-verified":
+		e.hintf("claim the domain and publish its token first: askfirst domain claim DOMAIN, then askfirst domain verify DOMAIN")
 	case errors.As(err, &ae) && ae.Status == 403:
 		e.hintf("the token's account may not do this; a read-only token cannot write")
 	case errors.As(err, &ae) && ae.Status == 429:

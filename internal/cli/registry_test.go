@@ -440,6 +440,18 @@ func TestDomainClaimVerify(t *testing.T) {
 	if len(files) != 1 {
 		t.Errorf("domain verify: %d receipts saved, want 1", len(files))
 	}
+	// The verified domain can be a subject; a domain not verified cannot.
+	out = mustRun(t, dir, 0, "declare", "--token-file", "owner.token", "--subject", "domain:"+domain, "--deny", "train-ai", "--receipts", "receipts")
+	if !strings.Contains(out, "on domain:"+domain+": train-ai deny") {
+		t.Errorf("declare on the domain: got %q", out)
+	}
+	// (A URL prefix on this domain is refused: the registry takes the
+	// prefix's host without its port, 127.0.0.1, which is not the domain
+	// verified here, 127.0.0.1:PORT. Real domains have no port.)
+	_, errOut, code = runIn(t, dir, "declare", "--token-file", "owner.token", "--subject", "domain:other.example", "--deny", "train-ai")
+	if code != 1 || !strings.Contains(errOut, "other.example") {
+		t.Errorf("declare on an unverified domain: exit %d, stderr %q; want 1 naming the domain", code, errOut)
+	}
 }
 
 // TestClientUsageErrors covers what fails before the registry is asked.
