@@ -294,10 +294,19 @@ func TestRegistryEndToEnd(t *testing.T) {
 	}
 
 	// A grant names one use and needs an exact or confirmed match.
-	mustRun(t, dir, 0, "declare", "--token-file", "jane.token", "--subject", "work:"+works["photo-01.jpg"], "--allow", "search", "--receipts", "receipts")
+	var allowed struct {
+		Declaration struct{ ID string }
+	}
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "declare", "--token-file", "jane.token", "--subject", "work:"+works["photo-01.jpg"], "--allow", "search", "--receipts", "receipts", "--json")), &allowed)
 	lines, _, _ = checkJSON(t, "--registry", reg.URL, filepath.Join(dir, "near-copy.jpg"))
 	if got, want := verdicts(lines[0]), "train-genai=deny/exclude+offer train-ai=license/exclude+offer ai-input=unknown/include search=allow/include"; got != want {
 		t.Errorf("check near-copy after allow search: got %s, want %s", got, want)
+	}
+	// A declaration superseded no longer applies.
+	mustRun(t, dir, 0, "declare", "--token-file", "jane.token", "--subject", "work:"+works["photo-01.jpg"], "--deny", "search", "--supersedes", allowed.Declaration.ID, "--receipts", "receipts")
+	lines, _, _ = checkJSON(t, "--registry", reg.URL, "--use", "search", filepath.Join(dir, "near-copy.jpg"))
+	if got, want := verdicts(lines[0]), "search=deny/exclude"; got != want {
+		t.Errorf("check near-copy after superseding allow search: got %s, want %s", got, want)
 	}
 
 	// A registry that cannot be reached never allows.
@@ -383,8 +392,8 @@ func TestRegistryEndToEnd(t *testing.T) {
 	// Every receipt written above verifies.
 	files, _ = filepath.Glob(filepath.Join(dir, "receipts", "*.json"))
 	sort.Strings(files)
-	if len(files) != 16 {
-		t.Errorf("receipts: got %d, want 16 (10 from register, 2 declarations, a campaign, a signature with its declaration, a key)", len(files))
+	if len(files) != 17 {
+		t.Errorf("receipts: got %d, want 17 (10 from register, 3 declarations, a campaign, a signature with its declaration, a key)", len(files))
 	}
 	for _, f := range files {
 		data, _ := os.ReadFile(f)
