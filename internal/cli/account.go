@@ -8,12 +8,16 @@ import (
 )
 
 func runAccount(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 && args[0] == "delegate" {
+		return accountDelegate(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "create" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprintf(e.stderr, "Usage: askfirst account create --name NAME [--kind creator|organisation|developer] [--save FILE] [--json]\n")
+			fmt.Fprintf(e.stderr, "Usage: askfirst account create --name NAME [--kind creator|organisation|developer] [--save FILE] [--json]\n"+
+				"       askfirst account delegate --to ORGANISATION_ID [--json]\n")
 			return ExitOK
 		}
-		e.errorf("account: want 'account create'")
+		e.errorf("account: want 'account create' or 'account delegate'")
 		e.hintf("askfirst account create --name \"Jane Doe\" --save ~/.askfirst-token")
 		return ExitUsage
 	}
@@ -95,4 +99,42 @@ func writeSecret(path, secret string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// accountDelegate lets an organisation register works and declare for the
+// caller's account (the organisation then uses --on-behalf-of).
+func accountDelegate(ctx context.Context, e *env, args []string) int {
+	fs := e.newFlagSet("account delegate", "--to ORGANISATION_ID [--receipts DIR] [--json]\n\n"+
+		"Lets the organisation register works and declare for your account\n"+
+		"(it then passes --on-behalf-of YOUR_ACCOUNT_ID to register and declare).")
+	rf := e.addRegistryFlags(fs)
+	to := fs.String("to", "", "the organisation's account ID")
+	receipts := fs.String("receipts", "askfirst-receipts", "folder to save the receipt in")
+	jsonOut := fs.Bool("json", false, "print the result as JSON")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if *to == "" || fs.NArg() > 0 {
+		e.errorf("account delegate: want --to ORGANISATION_ID and nothing else")
+		return ExitUsage
+	}
+	c, code := e.registryClient(rf, true)
+	if code >= 0 {
+		return code
+	}
+	rc, err := c.Delegate(ctx, *to)
+	if err != nil {
+		return e.apiError("account delegate", err, c.URL())
+	}
+	saved, err := saveReceipt(*receipts, rc)
+	if err != nil {
+		e.errorf("account delegate: %v", err)
+		return ExitFailure
+	}
+	if *jsonOut {
+		printJSON(e, map[string]any{"organisation": *to, "log_index": rc.Index, "receipt": saved})
+		return ExitOK
+	}
+	fmt.Fprintf(e.stdout, "%s may now register and declare for your account (log %d, receipt %s)\n", *to, rc.Index, saved)
+	return ExitOK
 }

@@ -631,3 +631,35 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestOnBehalfOf: a member delegates to an organisation, which registers
+// and declares for the member; another account cannot.
+func TestOnBehalfOf(t *testing.T) {
+	reg := startRegistry(t)
+	t.Setenv("ASKFIRST_REGISTRY", reg.URL)
+	t.Setenv("ASKFIRST_TOKEN", "")
+	dir := t.TempDir()
+	writePhotos(t, filepath.Join(dir, "photos"), 2)
+	var member, org struct{ Account struct{ ID string } }
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "account", "create", "--name", "Member", "--save", "member.token", "--json")), &member)
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "account", "create", "--name", "Agency", "--kind", "organisation", "--save", "org.token", "--json")), &org)
+	// Before the delegation the organisation may not act for the member.
+	_, errOut, code := runIn(t, dir, "register", "--token-file", "org.token", "--on-behalf-of", member.Account.ID, "--deny", "train-ai", "photos/photo-00.jpg")
+	if code != 1 || !strings.Contains(errOut, "403") {
+		t.Errorf("register for a member without delegation: exit %d, stderr %q; want 1 and 403", code, errOut)
+	}
+	mustRun(t, dir, 0, "account", "delegate", "--token-file", "member.token", "--to", org.Account.ID)
+	out := mustRun(t, dir, 0, "register", "--token-file", "org.token", "--on-behalf-of", member.Account.ID, "--deny", "train-ai", "--json", "photos")
+	for _, l := range jsonLines[struct {
+		Work struct{ Account string }
+	}](t, out) {
+		if l.Work.Account != member.Account.ID {
+			t.Errorf("work registered for %s, want the member %s", l.Work.Account, member.Account.ID)
+		}
+	}
+	mustRun(t, dir, 0, "declare", "--token-file", "org.token", "--on-behalf-of", member.Account.ID, "--subject", "account", "--deny", "search")
+	lines, _, _ := checkJSON(t, "--registry", reg.URL, filepath.Join(dir, "photos", "photo-01.jpg"))
+	if got, want := verdicts(lines[0]), "train-genai=deny/exclude train-ai=deny/exclude ai-input=unknown/include search=deny/exclude"; got != want {
+		t.Errorf("check a member's photo: got %s, want %s", got, want)
+	}
+}

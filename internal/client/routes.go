@@ -69,6 +69,16 @@ func (c *Client) AddKey(ctx context.Context, pub ed25519.PublicKey) (KeyAdded, e
 	return out, err
 }
 
+// Delegate lets organisation register works and declare for the
+// caller's account (POST /v1/delegations).
+func (c *Client) Delegate(ctx context.Context, organisation string) (ledger.Receipt, error) {
+	var out struct {
+		Receipt ledger.Receipt `json:"receipt"`
+	}
+	err := c.do(ctx, "POST", "/v1/delegations", nil, map[string]string{"organisation": organisation}, &out, MaxResponse)
+	return out.Receipt, err
+}
+
 // Work is a registered work as the API shows it.
 type Work struct {
 	ID       string       `json:"id"`
