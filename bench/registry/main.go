@@ -764,8 +764,8 @@ func runBackend(c config, backend, dir string, ws []work, files requestFiles, mi
 			for _, w := range ws[i:j] {
 				ins = append(ins, w.in)
 			}
-			// The works of a batch belong to one account; spread the
-			// accounts' locators accordingly.
+			// The works of a batch belong to one account, the batches
+			// going round the accounts.
 			var out struct {
 				Works []struct {
 					Receipt            ledger.Receipt  `json:"receipt"`
