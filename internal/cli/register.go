@@ -106,7 +106,7 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 		}
 	}()
 
-	r := &registerRun{e: e, c: c, terms: terms, onBehalf: *onBehalf, receipts: *receipts, jsonOut: *jsonOut, total: len(list)}
+	r := &registerRun{e: e, c: c, terms: terms, onBehalf: *onBehalf, receipts: *receipts, jsonOut: *jsonOut, total: len(list), batch: *batch}
 	if !*again {
 		r.owner = *onBehalf
 		if r.owner == "" {
@@ -193,7 +193,7 @@ type registerRun struct {
 	owner                        string // skip files this account registered already; "" with --again
 	receipts                     string
 	jsonOut                      bool
-	total                        int
+	total, batch                 int
 	done, failed, saved, skipped int
 }
 
@@ -258,8 +258,8 @@ func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.
 		}
 		fmt.Fprintln(r.e.stdout, line)
 	}
-	if r.total > defaultRegisterBatch {
-		fmt.Fprintf(r.e.stderr, "askfirst: register: %d of %d files registered\n", r.done, r.total)
+	if r.total > r.batch {
+		fmt.Fprintf(r.e.stderr, "askfirst: register: %d of %d files done\n", r.done+r.skipped+r.failed, r.total)
 	}
 	return -1
 }
