@@ -105,7 +105,7 @@ func (x *Index) Sync(ctx context.Context, st store.Store) error {
 					Type string `json:"type"`
 					ID   string `json:"id"`
 				}
-				if json.Unmarshal(e, &head) != nil || head.Type != "work" {
+				if json.Unmarshal(e, &head) != nil || head.Type != "work" || x.has(head.ID) {
 					continue
 				}
 				w, err := tx.Work(head.ID)
@@ -130,6 +130,24 @@ func (x *Index) Sync(ctx context.Context, st store.Store) error {
 	}
 	x.applied = to
 	return nil
+}
+
+// has reports whether the work id is indexed.
+func (x *Index) has(id string) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	_, ok := x.pos[id]
+	return ok
+}
+
+// Add indexes works just committed, so that a write need not read them
+// back; Sync skips works already indexed.
+func (x *Index) Add(works ...store.Work) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, w := range works {
+		x.add(w)
+	}
 }
 
 // add indexes w; the caller holds mu (or owns x).

@@ -226,6 +226,10 @@ func (r *Registry) RegisterWorks(ctx context.Context, p Principal, member string
 			k++
 		}
 	}
-	r.index.Sync(ctx, r.st)
+	ws := make([]store.Work, len(out))
+	for i := range out {
+		ws[i] = out[i].Work
+	}
+	r.index.Add(ws...)
 	return out, nil
 }

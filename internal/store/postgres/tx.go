@@ -290,14 +290,15 @@ func (t *tx) Work(id string) (store.Work, error) {
 
 func (t *tx) WorksByUnit(code string) ([]store.Work, error) {
 	return t.works("works by unit "+code, `SELECT `+workCols+` FROM works w
-		WHERE w.id IN (SELECT work_id FROM work_units WHERE code = $1) OR (w.iscc = $2 AND w.iscc <> '') ORDER BY w.id`, code, code)
+		WHERE w.id IN (SELECT work_id FROM work_units WHERE code = $1 UNION SELECT id FROM works WHERE iscc = $2 AND iscc <> '')
+		ORDER BY w.id`, code, code)
 }
 
 func (t *tx) WorksByDatahash(datahash string) ([]store.Work, error) {
 	if datahash == "" {
 		return []store.Work{}, nil
 	}
-	return t.works("works by datahash "+datahash, `SELECT `+workCols+` FROM works w WHERE w.datahash = $1 ORDER BY w.id`, datahash)
+	return t.works("works by datahash "+datahash, `SELECT `+workCols+` FROM works w WHERE w.datahash = $1 AND w.datahash <> '' ORDER BY w.id`, datahash)
 }
 
 func (t *tx) WorksByURL(url string) ([]store.Work, error) {
