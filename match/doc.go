@@ -28,8 +28,8 @@
 // Memory beyond the codes themselves, per code: 8 (id) + 4 (id order)
 // + 8 per table after the first, i.e. 36 bytes for 64-bit codes with 4
 // tables, and 4 per table after the first for 256-bit codes, 60 bytes with
-// 13 tables; plus the offsets (1 MB for 64-bit, 52 MB for 256-bit tables,
-// 0.1 and 5.2 bytes per code at 10^7) and a tombstone bit. Stats reports the
+// 13 tables; plus the offsets (1 MB for 64-bit, 46 MB for 256-bit tables,
+// 0.1 and 4.6 bytes per code at 10^7) and a tombstone bit. Stats reports the
 // exact figure; MemoryBudget64 and MemoryBudget256 are the limits the
 // automatic layout keeps to.
 //
