@@ -25,7 +25,7 @@ func rslOffer(o *rsl.Offer, docURL string) *Offer {
 	if o == nil {
 		return nil
 	}
-	out := &Offer{Price: o.Amount, Currency: o.Currency, Per: o.PaymentType, Server: o.Server, Contact: o.Contact, Terms: docURL}
+	out := &Offer{Price: o.Amount, Currency: o.Currency, Per: o.PaymentType, Server: o.Server, Contact: o.Contact, Terms: docURL, Holder: o.Holder}
 	if len(o.Terms) > 0 {
 		out.Terms = o.Terms[0]
 	}

@@ -139,6 +139,9 @@ type Offer struct {
 	Contact string `json:"contact,omitempty"`
 	// Server is a licence server that must issue a token (RSL).
 	Server string `json:"server,omitempty"`
+	// Holder names the rights holder when the mechanism says who it is
+	// (an RSL copyright holder, a registry account).
+	Holder string `json:"holder,omitempty"`
 }
 
 // Statement is one piece of evidence: what one mechanism, found at one

@@ -247,9 +247,13 @@ func (a *aggregator) add(journal int, off int64, r *Record) error {
 	return nil
 }
 
-// holderOf names the rights holder of an offer: its contact's host or
-// address, else the item's domain.
+// holderOf names the rights holder of an offer: the holder the mechanism
+// names, else its contact's host or address, else its terms' host, else
+// the item's domain.
 func holderOf(o *signals.Offer, domain string) string {
+	if o.Holder != "" {
+		return o.Holder
+	}
 	if c := o.Contact; c != "" {
 		if strings.HasPrefix(c, "mailto:") {
 			c = strings.TrimPrefix(c, "mailto:")

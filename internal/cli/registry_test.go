@@ -344,7 +344,7 @@ func TestRegistryEndToEnd(t *testing.T) {
 	}
 	wantBill := [][]string{
 		{"rights_holder", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"},
-		{"jane.example", "1", "train-ai train-genai", "0.05", "EUR", "", "0.05", "mailto:jane@jane.example", "https://jane.example/licence"},
+		{"Jane Doe (studio)", "1", "train-ai train-genai", "0.05", "EUR", "", "0.05", "mailto:jane@jane.example", "https://jane.example/licence"},
 	}
 	if d := cmp.Diff(wantBill, bill); d != "" {
 		t.Errorf("audit bill.csv (-want +got):\n%s", d)

@@ -119,7 +119,7 @@ func TestNewRejects(t *testing.T) {
 
 func TestStatements(t *testing.T) {
 	offer := &store.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://t.example/", Contact: "mailto:a@t.example"}
-	sigOffer := &signals.Offer{Price: "0.05", Currency: "EUR", Terms: "https://t.example/", Contact: "mailto:a@t.example"}
+	sigOffer := &signals.Offer{Price: "0.05", Currency: "EUR", Terms: "https://t.example/", Contact: "mailto:a@t.example", Holder: "Jane"}
 	decl := func(via, conf string, terms ...store.Term) registry.MatchResult {
 		return registry.MatchResult{
 			Matches:      []registry.WorkMatch{{WorkID: "wrk_1", MatchedBy: "similarity", Unit: "ISCC:EEA", Distance: 3, Confidence: conf}},

@@ -131,7 +131,7 @@ func declarationStatements(base string, d registry.AppliedDeclaration, matches m
 	for _, g := range groups {
 		st := signals.Statement{Mechanism: Mechanism, Location: loc, Value: value, Uses: g.uses, Warnings: g.warnings}
 		if o := g.offer; o != nil {
-			st.Offer = &signals.Offer{Price: o.Price, Currency: o.Currency, Terms: o.TermsURL, Contact: o.Contact}
+			st.Offer = &signals.Offer{Price: o.Price, Currency: o.Currency, Terms: o.TermsURL, Contact: o.Contact, Holder: holderName(d)}
 			if o.PerUse {
 				st.Offer.Per = "use"
 			}
@@ -230,4 +230,17 @@ func OfferString(o store.Offer) string {
 		s += " contact " + o.Contact
 	}
 	return s
+}
+
+// holderName names the rights holder of a declaration's offer: the
+// declaring account, and the member it acts for when it acts for one.
+func holderName(d registry.AppliedDeclaration) string {
+	name := d.AccountName
+	if name == "" {
+		name = d.Account
+	}
+	if d.OnBehalfOf != "" {
+		return name + " for " + d.OnBehalfOf
+	}
+	return name
 }
