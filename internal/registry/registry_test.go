@@ -332,3 +332,34 @@ func TestValidation(t *testing.T) {
 		t.Errorf("batch over the cap: got %v, want ErrInvalid", err)
 	}
 }
+
+// TestDomainDeclarationsApplyToURLs: declarations on a verified domain and
+// on a URL prefix apply to URLs on it, also for a domain with a port.
+func TestDomainDeclarationsApplyToURLs(t *testing.T) {
+	for _, host := range []string{"pub.example", "127.0.0.1:8080"} {
+		r := newRegistry(t, host)
+		ctx := t.Context()
+		alice := account(t, r, "Alice", "creator")
+		if _, err := r.ClaimDomain(ctx, alice, host); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := r.VerifyDomain(ctx, alice, host); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := r.Declare(ctx, alice, registry.DeclareInput{Subject: store.Subject{Kind: store.SubjectDomain, Value: host}, Terms: deny("train-ai")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := r.Declare(ctx, alice, registry.DeclareInput{Subject: store.Subject{Kind: store.SubjectURLPrefix, Value: "http://" + host + "/photos/"}, Terms: deny("search")}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := r.Match(ctx, []registry.MatchItem{{URL: "http://" + host + "/photos/a.jpg"}, {URL: "http://" + host + "/about"}, {URL: "http://other.example/photos/a.jpg"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []int{2, 1, 0} {
+			if got := len(res[i].Declarations); got != want {
+				t.Errorf("%s: item %d: got %d declarations (%+v), want %d", host, i, got, res[i].Declarations, want)
+			}
+		}
+	}
+}

@@ -138,9 +138,16 @@ func parseHTTPURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// hostOf returns u's host name, lower case, without "www.".
+// hostOf returns u's host name, lower case, without "www.", with the port
+// when it is not the scheme's default: the same form normalizeDomain gives
+// a claimed domain, so a domain verified as host:port (a local registry,
+// tests) matches its URLs.
 func hostOf(u *url.URL) string {
-	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	h := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if p := u.Port(); p != "" && !(u.Scheme == "http" && p == "80") && !(u.Scheme == "https" && p == "443") {
+		return h + ":" + p
+	}
+	return h
 }
 
 // Registered is a registered work with its receipt, and the receipt of the
