@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"net/url"
 	"runtime"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -21,7 +22,7 @@ import (
 // defaultRegisterBatch is the works sent per call by default.
 const defaultRegisterBatch = 1000
 
-const registerSynopsis = "[--deny U,...] [--allow U,...] [--license U,... --price AMOUNT --currency CUR [--terms URL] [--contact C]] [--receipts DIR] [--title T] [--creator C] [--locator URL] [--on-behalf-of ACCOUNT] [--json] FILE|DIR...\n\n" +
+const registerSynopsis = "[--deny U,...] [--allow U,...] [--license U,... --price AMOUNT --currency CUR [--terms URL] [--contact C]] [--receipts DIR] [--title T] [--creator C] [--locator URL] [--on-behalf-of ACCOUNT] [--json] FILE|DIR...\n       askfirst register --csv FILE [flags]\n\n" +
 	"Computes the content codes of each file on this machine (the files never leave it), registers\n" +
 	"them as works with the declaration given, and saves every receipt as DIR/<log index>.json."
 
@@ -48,8 +49,37 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 	again := fs.Bool("again", false, "register files the account already registered (same bytes) again; by default they are skipped, so an interrupted run can simply be repeated")
 	batch := fs.Int("batch", defaultRegisterBatch, fmt.Sprintf("works per call, at most %d", registry.MaxBatch))
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "files identified at the same time")
+	csvFile := fs.String("csv", "", "register the works listed in a CSV file instead (columns: "+strings.Join(csvColumns, ",")+"); for organisations registering for their members in bulk")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
+	}
+	if *csvFile != "" {
+		if fs.NArg() > 0 {
+			e.errorf("register: give --csv or files, not both")
+			return ExitUsage
+		}
+		terms, err := tf.terms()
+		if err != nil {
+			e.errorf("register: %v", err)
+			return ExitUsage
+		}
+		if *batch < 1 || *batch > registry.MaxBatch {
+			e.errorf("register: --batch %d: want 1 to %d", *batch, registry.MaxBatch)
+			return ExitUsage
+		}
+		c, code := e.registryClient(rf, true)
+		if code >= 0 {
+			return code
+		}
+		base := registerRun{e: e, c: c, receipts: *receipts, jsonOut: *jsonOut, batch: *batch}
+		if !*again {
+			me, err := c.Me(ctx)
+			if err != nil {
+				return e.apiError("register", err, c.URL())
+			}
+			base.owner = me.Account.ID
+		}
+		return e.registerCSV(ctx, c, *csvFile, terms, *onBehalf, base, *jobs)
 	}
 	if fs.NArg() == 0 {
 		e.errorf("register: no file given")

@@ -21,9 +21,11 @@ import (
 
 	"github.com/askfirst/askfirst/internal/api"
 	"github.com/askfirst/askfirst/internal/cli"
+	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/fetch"
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/internal/store/sqlite"
 )
 
@@ -661,5 +663,54 @@ func TestOnBehalfOf(t *testing.T) {
 	lines, _, _ := checkJSON(t, "--registry", reg.URL, filepath.Join(dir, "photos", "photo-01.jpg"))
 	if got, want := verdicts(lines[0]), "train-genai=deny/exclude train-ai=deny/exclude ai-input=unknown/include search=deny/exclude"; got != want {
 		t.Errorf("check a member's photo: got %s, want %s", got, want)
+	}
+}
+
+// TestRegisterCSV: an organisation registers works for two members in bulk
+// from a CSV file, each row with its own terms; a malformed file registers
+// nothing.
+func TestRegisterCSV(t *testing.T) {
+	reg := startRegistry(t)
+	t.Setenv("ASKFIRST_REGISTRY", reg.URL)
+	t.Setenv("ASKFIRST_TOKEN", "")
+	dir := t.TempDir()
+	writePhotos(t, filepath.Join(dir, "photos"), 3)
+	var a, b, org struct{ Account struct{ ID string } }
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "account", "create", "--name", "Ann", "--save", "a.token", "--json")), &a)
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "account", "create", "--name", "Bo", "--save", "b.token", "--json")), &b)
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "account", "create", "--name", "Guild", "--kind", "organisation", "--save", "org.token", "--json")), &org)
+	mustRun(t, dir, 0, "account", "delegate", "--token-file", "a.token", "--to", org.Account.ID)
+	mustRun(t, dir, 0, "account", "delegate", "--token-file", "b.token", "--to", org.Account.ID)
+
+	bad := "member,path,deny\n" + a.Account.ID + ",photos/photo-00.jpg,train-ai\n" + b.Account.ID + ",photos/photo-01.jpg,training\n"
+	os.WriteFile(filepath.Join(dir, "bad.csv"), []byte(bad), 0o644)
+	if _, errOut, code := runIn(t, dir, "register", "--token-file", "org.token", "--csv", "bad.csv"); code != 2 || !strings.Contains(errOut, "line 3") || !strings.Contains(errOut, "nothing was registered") {
+		t.Fatalf("a CSV with a bad row: exit %d, stderr %q; want 2, naming line 3, nothing registered", code, errOut)
+	}
+	good := "member,path,title,deny,license,price,currency\n" +
+		a.Account.ID + ",photos/photo-00.jpg,Dawn,train-genai,train-ai,0.10,EUR\n" +
+		a.Account.ID + ",photos/photo-01.jpg,Dusk,train-genai,train-ai,0.10,EUR\n" +
+		b.Account.ID + ",photos/photo-02.jpg,Noon,train-ai,,,\n"
+	os.WriteFile(filepath.Join(dir, "members.csv"), []byte(good), 0o644)
+	out := mustRun(t, dir, 0, "register", "--token-file", "org.token", "--csv", "members.csv", "--json")
+	got := map[string]string{}
+	for _, l := range jsonLines[struct {
+		Work        struct{ Account, Title string }
+		Declaration struct{ Terms []store.Term }
+	}](t, out) {
+		got[l.Work.Title] = l.Work.Account + " " + client.TermsString(l.Declaration.Terms)
+	}
+	want := map[string]string{
+		"Dawn": a.Account.ID + " train-genai deny; train-ai license 0.10 EUR per item",
+		"Dusk": a.Account.ID + " train-genai deny; train-ai license 0.10 EUR per item",
+		"Noon": b.Account.ID + " train-ai deny",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("works registered from the CSV (-want +got):\n%s\n%s", diff, out)
+	}
+	// Repeating the run skips what is registered.
+	out = mustRun(t, dir, 0, "register", "--token-file", "org.token", "--csv", "members.csv")
+	if !strings.Contains(out, "0 works registered") || !strings.Contains(out, "3 skipped") {
+		t.Errorf("repeated CSV run: %s", out)
 	}
 }
