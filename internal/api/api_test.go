@@ -240,3 +240,53 @@ func TestCampaignPage(t *testing.T) {
 		t.Errorf("unknown campaign page: %d, want 404", resp.StatusCode)
 	}
 }
+
+func TestUploadAndImport(t *testing.T) {
+	_, hs, led := newServer(t, 1000)
+	var acc struct{ Token string }
+	call(t, hs, "POST", "/v1/accounts", "", map[string]string{"name": "Uma"}, &acc)
+	// Upload: the server computes the codes and keeps nothing but them.
+	text := strings.Repeat("The quick brown fox jumps over the lazy dog. ", 40)
+	req, _ := http.NewRequest("POST", hs.URL+`/v1/works/upload?filename=fox.txt&title=Fox&terms=[{"use":"train-genai","decision":"deny"}]`, strings.NewReader(text))
+	req.Header.Set("Authorization", "Bearer "+acc.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up struct {
+		Works []struct {
+			Work struct {
+				ID, ISCC, Datahash, Title string
+			}
+			Receipt            ledger.Receipt
+			DeclarationReceipt *ledger.Receipt `json:"declaration_receipt"`
+		}
+	}
+	json.NewDecoder(resp.Body).Decode(&up)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || len(up.Works) != 1 || !strings.HasPrefix(up.Works[0].Work.ISCC, "ISCC:") || up.Works[0].Work.Title != "Fox" || up.Works[0].DeclarationReceipt == nil {
+		t.Fatalf("upload: %d %+v", resp.StatusCode, up)
+	}
+	var lk registry.MatchResult
+	if code := call(t, hs, "GET", "/v1/lookup?datahash="+up.Works[0].Work.Datahash, "", nil, &lk); code != 200 || len(lk.Declarations) != 1 {
+		t.Errorf("lookup of the uploaded file: %d %+v", code, lk)
+	}
+	// TDM·AI-style import keyed by ISCC.
+	imp := map[string]any{"iscc": up.Works[0].Work.ISCC, "name": "Fox again", "tdm": map[string]string{"train-ai": "license", "search": "allow"},
+		"offer": map[string]string{"price": "1.00", "currency": "USD"}}
+	var out struct {
+		Works []struct {
+			Receipt ledger.Receipt
+		}
+	}
+	if code := call(t, hs, "POST", "/v1/declarations/import", acc.Token, imp, &out); code != 201 || len(out.Works) != 1 {
+		t.Fatalf("import: %d %+v", code, out)
+	}
+	if _, err := ledger.VerifyReceipt(out.Works[0].Receipt, led.Origin(), led.Verifier()); err != nil {
+		t.Errorf("import receipt: %v", err)
+	}
+	var p struct{ Status int }
+	if code := call(t, hs, "POST", "/v1/declarations/import", acc.Token, map[string]any{"iscc": "ISCC:NOPE", "tdm": map[string]string{"train-ai": "deny"}}, &p); code != 400 {
+		t.Errorf("import of a bad ISCC: %d, want 400", code)
+	}
+}
