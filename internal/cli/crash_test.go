@@ -10,14 +10,17 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/sumdb/note"
 
@@ -312,4 +315,74 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	}
 	checkAcked(t, a.url, all)
 	checkAcked(t, b.url, all)
+}
+
+// TestAuditResumeAfterSIGKILL kills a real audit process mid-run, resumes
+// it and checks that the outputs equal those of an uninterrupted run.
+func TestAuditResumeAfterSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: slow")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/robots.txt":
+			io.WriteString(w, "User-agent: askfirst\nDisallow: /private/\n")
+		case strings.HasPrefix(r.URL.Path, "/tagged/"):
+			time.Sleep(2 * time.Millisecond)
+			w.Header().Set("Content-Usage", "train-ai=n")
+		default:
+			time.Sleep(2 * time.Millisecond)
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	var b bytes.Buffer
+	for i := 0; i < 3000; i++ {
+		kind := []string{"public", "private", "tagged"}[i%3]
+		fmt.Fprintf(&b, "{\"url\":\"%s/%s/%d.jpg\",\"text\":\"item %d\"}\n", srv.URL, kind, i, i)
+	}
+	in := filepath.Join(dir, "m.jsonl")
+	os.WriteFile(in, b.Bytes(), 0o644)
+	args := func(out string) []string {
+		return []string{"audit", "--allow-private", "--fetch", "head", "--concurrency", "4", "--out", out, in}
+	}
+	ref := filepath.Join(dir, "ref")
+	if _, code := runAudit(t, t.Context(), args(ref)[1:]...); code != 3 {
+		t.Fatalf("reference run: exit %d, want 3", code)
+	}
+	out := filepath.Join(dir, "killed")
+	cmd := exec.Command(os.Args[0], args(out)...)
+	cmd.Env = append(os.Environ(), "ASKFIRST_TEST_CHILD=1")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(out, "journal.jsonl"))
+		if n := bytes.Count(b, []byte("\n")); n >= 300 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the audit wrote no journal in time:\n%s", logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	jb, _ := os.ReadFile(filepath.Join(out, "journal.jsonl"))
+	killedAt := bytes.Count(jb, []byte("\n"))
+	if killedAt >= 3000 {
+		t.Fatalf("the audit finished before it was killed: the test did not interrupt it")
+	}
+	log, code := runAudit(t, t.Context(), append([]string{"--resume"}, args(out)[1:]...)...)
+	if code != 3 {
+		t.Fatalf("resume after SIGKILL at %d records: exit %d, want 3\n%s", killedAt, code, log)
+	}
+	if diff := cmp.Diff(snapshot(t, ref), snapshot(t, out)); diff != "" {
+		t.Fatalf("resumed after SIGKILL at %d records, the outputs differ from an uninterrupted run (-want +got):\n%s", killedAt, diff)
+	}
+	t.Logf("killed after %d of 3000 records; resumed outputs equal an uninterrupted run", killedAt)
 }
