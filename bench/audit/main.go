@@ -9,6 +9,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -25,6 +26,10 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/askfirst/askfirst/internal/client"
+	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/store"
 )
 
 type row struct {
@@ -41,6 +46,7 @@ func main() {
 	rows := flag.Int("rows", 1_000_000, "manifest rows")
 	origins := flag.Int("origins", 1000, "loopback origins")
 	bin := flag.String("askfirst", "", "askfirst binary (default: build it)")
+	regWorks := flag.Int("registry-works", 0, "also start a registry (askfirst serve, SQLite) with this many works, one in ten rows' URLs among their locators, and audit with --registry")
 	work := flag.String("dir", "", "working folder (default: a temporary one)")
 	flag.Parse()
 	ctx := context.Background()
@@ -70,7 +76,13 @@ func main() {
 	writeManifest(manifest, *rows, hosts)
 	fmt.Printf("manifest: %d rows over %d origins written in %.1fs\n", *rows, len(hosts), time.Since(start).Seconds())
 
-	one := runAudit(ctx, *bin, filepath.Join(dir, "one"), manifest, "")
+	var extra []string
+	if *regWorks > 0 {
+		url, stop := startRegistry(ctx, *bin, dir, *regWorks, *rows, hosts)
+		defer stop()
+		extra = []string{"--registry", url}
+	}
+	one := runAudit(ctx, *bin, filepath.Join(dir, "one"), manifest, "", extra...)
 	fmt.Printf("one run:          %8.0f items/s  %6.1fs  peak RSS %5.0f MiB\n", float64(*rows)/one.secs, one.secs, one.rssMiB)
 
 	var wg sync.WaitGroup
@@ -80,7 +92,7 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res[i] = runAudit(ctx, *bin, filepath.Join(dir, fmt.Sprintf("shard%d", i+1)), manifest, fmt.Sprintf("%d/2", i+1))
+			res[i] = runAudit(ctx, *bin, filepath.Join(dir, fmt.Sprintf("shard%d", i+1)), manifest, fmt.Sprintf("%d/2", i+1), extra...)
 		}()
 	}
 	wg.Wait()
@@ -96,8 +108,8 @@ func main() {
 
 type result struct{ secs, rssMiB float64 }
 
-func runAudit(ctx context.Context, bin, out, manifest, shard string) result {
-	args := []string{"audit", "--allow-private", "--out", out, "--concurrency", "256", "--per-origin", "4"}
+func runAudit(ctx context.Context, bin, out, manifest, shard string, extra ...string) result {
+	args := append([]string{"audit", "--allow-private", "--out", out, "--concurrency", "256", "--per-origin", "4"}, extra...)
 	if shard != "" {
 		args = append(args, "--shard", shard)
 	}
@@ -184,4 +196,83 @@ func writeManifest(path string, n int, hosts []string) {
 		log.Fatal(err)
 	}
 	f.Close()
+}
+
+// startRegistry starts askfirst serve on SQLite in dir and registers n
+// works: the locators of the first ones are the URLs of every tenth row of
+// the manifest (the rows writeManifest makes with the same seed), with a
+// licence offer for train-ai; the others are codes only. It returns the
+// registry URL.
+func startRegistry(ctx context.Context, bin, dir string, n, rows int, hosts []string) (string, func()) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", addr, "--data", filepath.Join(dir, "registry"), "--rate", "1000000")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	stop := func() { cmd.Process.Kill(); cmd.Wait() }
+	url := "http://" + addr
+	for i := 0; ; i++ {
+		if resp, err := http.Get(url + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if i > 300 {
+			stop()
+			log.Fatalf("registry did not start:\n%s", logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	anon, _ := client.New(url, "", nil)
+	acc, err := anon.CreateAccount(ctx, "Bench Agency", "organisation")
+	if err != nil {
+		stop()
+		log.Fatalf("create account: %v", err)
+	}
+	c, _ := client.New(url, acc.Token, nil)
+	urls := manifestURLs(rows, hosts)
+	t0 := time.Now()
+	terms := []store.Term{{Use: "train-ai", Decision: "license", Offer: &store.Offer{Price: "0.02", Currency: "EUR", Contact: "mailto:licensing@agency.example"}}}
+	r := rand.New(rand.NewPCG(7, 8))
+	for start := 0; start < n; start += 10000 {
+		var works []registry.WorkInput
+		for i := start; i < min(start+10000, n); i++ {
+			var dh [32]byte
+			for k := range dh {
+				dh[k] = byte(r.Uint32())
+			}
+			w := registry.WorkInput{Datahash: fmt.Sprintf("1e20%x", dh), Title: fmt.Sprintf("work %d", i)}
+			if j := i * 10; j < len(urls) {
+				w.Locators = []string{urls[j]}
+			}
+			works = append(works, w)
+		}
+		if _, err := c.RegisterWorks(ctx, client.RegisterRequest{Works: works, Terms: terms}); err != nil {
+			stop()
+			log.Fatalf("register works: %v", err)
+		}
+	}
+	fmt.Printf("registry: %d works registered in %.1fs (%.0f works/s)\n", n, time.Since(t0).Seconds(), float64(n)/time.Since(t0).Seconds())
+	return url, stop
+}
+
+// manifestURLs repeats writeManifest's URLs.
+func manifestURLs(n int, hosts []string) []string {
+	r := rand.New(rand.NewPCG(1, 2))
+	out := make([]string, n)
+	for i := 0; i < n; i++ {
+		h := hosts[r.IntN(len(hosts))]
+		dir := "img"
+		if r.IntN(4) == 0 {
+			dir = "private"
+		}
+		out[i] = fmt.Sprintf("http://%s/%s/%d.jpg", h, dir, i)
+	}
+	return out
 }
