@@ -38,6 +38,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	concurrency := fs.Int("concurrency", 64, "items checked at once")
 	perOrigin := fs.Int("per-origin", fetch.DefaultPerOrigin, "concurrent requests to one origin")
 	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses (env ASKFIRST_ALLOW_PRIVATE=1)")
+	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "time limit of one request, redirects and body included")
 	jsonOut := fs.Bool("json", false, "print the totals as JSON")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
@@ -64,6 +65,10 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 			return ExitUsage
 		}
 	}
+	if strings.TrimSpace(*agent) == "" {
+		e.errorf("--agent must not be empty")
+		return ExitUsage
+	}
 	if *concurrency < 1 || *perOrigin < 1 {
 		e.errorf("--concurrency and --per-origin must be at least 1")
 		return ExitUsage
@@ -81,17 +86,9 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	if *registry == "" {
 		*registry = e.getenv("ASKFIRST_REGISTRY")
 	}
-	if v := e.getenv("ASKFIRST_ALLOW_PRIVATE"); v == "1" || strings.EqualFold(v, "true") {
-		*allowPrivate = true
-	}
-	client, err := fetch.New(fetch.Config{
-		UserAgent:    "askfirst/" + version() + " (+https://github.com/askfirst/askfirst)",
-		AllowPrivate: *allowPrivate,
-		PerOrigin:    *perOrigin,
-	})
-	if err != nil {
-		e.errorf("%v", err)
-		return ExitFailure
+	client, code := e.webClient(*allowPrivate, *perOrigin, *timeout)
+	if code >= 0 {
+		return code
 	}
 	defer client.Close()
 	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -92,6 +93,27 @@ func (f signalsFetcher) Fetch(ctx context.Context, req signals.FetchRequest) (*s
 	return &signals.FetchResponse{URL: r.URL, Chain: r.Chain, Status: r.Status, Header: r.Header, Body: r.Body, Truncated: r.Truncated, Fetched: r.Fetched}, nil
 }
 
+// webClient returns the outbound client of check and audit: private
+// addresses refused unless allowed by flag or ASKFIRST_ALLOW_PRIVATE=1, an
+// honest User-Agent, the per-origin limit and the time limit given (0: the
+// default).
+func (e *env) webClient(allowPrivate bool, perOrigin int, timeout time.Duration) (*fetch.Client, int) {
+	if v := e.getenv("ASKFIRST_ALLOW_PRIVATE"); v == "1" || strings.EqualFold(v, "true") {
+		allowPrivate = true
+	}
+	c, err := fetch.New(fetch.Config{
+		UserAgent:    "askfirst/" + version() + " (+https://github.com/askfirst/askfirst)",
+		AllowPrivate: allowPrivate,
+		Timeout:      timeout,
+		PerOrigin:    perOrigin,
+	})
+	if err != nil {
+		e.errorf("%v", err)
+		return nil, ExitFailure
+	}
+	return c, -1
+}
+
 func runCheck(ctx context.Context, e *env, args []string) int {
 	fs := e.newFlagSet("check", "[--json] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--agent-for USE=TOKEN]... [--registry URL] TARGET...")
 	jsonOut := fs.Bool("json", false, "print one JSON object per target per line (JSON Lines)")
@@ -135,18 +157,9 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	if *registry == "" {
 		*registry = e.getenv("ASKFIRST_REGISTRY")
 	}
-	if v := e.getenv("ASKFIRST_ALLOW_PRIVATE"); v == "1" || strings.EqualFold(v, "true") {
-		*allowPrivate = true
-	}
-	client, err := fetch.New(fetch.Config{
-		UserAgent:    "askfirst/" + version() + " (+https://github.com/askfirst/askfirst)",
-		AllowPrivate: *allowPrivate,
-		Timeout:      *timeout,
-		PerOrigin:    *perOrigin,
-	})
-	if err != nil {
-		e.errorf("%v", err)
-		return ExitFailure
+	client, code := e.webClient(*allowPrivate, *perOrigin, *timeout)
+	if code >= 0 {
+		return code
 	}
 	defer client.Close()
 	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses, StrictTraining: *strict}
