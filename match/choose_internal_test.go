@@ -6,8 +6,9 @@ import "testing"
 // checks that every choice keeps to the memory budget.
 func TestChooseSubstrings(t *testing.T) {
 	for _, c := range []struct{ bits, n, r, want int }{
-		{64, 10_000_000, 8, 4},
-		{256, 10_000_000, 31, 13},
+		{64, 1_000_000, 8, 4},
+		{64, 10_000_000, 8, 3},
+		{256, 10_000_000, 31, 12},
 	} {
 		if got := chooseSubstrings(c.bits, c.n, c.r); got != c.want {
 			t.Errorf("chooseSubstrings(%d bits, n=%d, r=%d) = %d, want %d", c.bits, c.n, c.r, got, c.want)

@@ -1,14 +1,11 @@
 package match
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"sort"
 	"sync"
-	"sync/atomic"
 )
 
 // Config tunes an index. The zero value is useful: it tunes the index for
@@ -207,6 +204,14 @@ func (c *core) needsCompaction() bool {
 // for reading.
 func (c *core) search(q []uint64, r int, out []Result) []Result {
 	out = c.main.search(q, r, c.dead, out)
+	out = c.searchDelta(q, r, out)
+	sortResults(out)
+	return out
+}
+
+// searchDelta appends every live code of the delta within r of q.
+// c.mu must be held for reading.
+func (c *core) searchDelta(q []uint64, r int, out []Result) []Result {
 	w := c.w
 	for j, id := range c.dIDs {
 		if c.dDead[j] {
@@ -216,7 +221,6 @@ func (c *core) search(q []uint64, r int, out []Result) []Result {
 			out = append(out, Result{ID: id, Distance: d})
 		}
 	}
-	sortResults(out)
 	return out
 }
 
@@ -246,58 +250,6 @@ func (c *core) searchOne(q []uint64, r int) []Result {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.search(q, r, nil)
-}
-
-// batchChunk is the number of queries a worker takes at a time; the read
-// lock is taken per chunk so writers are not starved by a long batch.
-const batchChunk = 512
-
-// searchBatch runs nq queries (query i at qs[i*w:]) on up to workers
-// goroutines. Queries are processed in order of their code, so queries that
-// probe the same buckets run close together and share cache lines.
-func (c *core) searchBatch(ctx context.Context, qs []uint64, r, workers int) ([][]Result, error) {
-	w := c.w
-	nq := len(qs) / w
-	res := make([][]Result, nq)
-	if nq == 0 {
-		return res, nil
-	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	order := make([]uint32, nq)
-	for i := range order {
-		order[i] = uint32(i)
-	}
-	slices.SortFunc(order, func(a, b uint32) int {
-		qa, qb := qs[int(a)*w:int(a)*w+w], qs[int(b)*w:int(b)*w+w]
-		return slices.Compare(qa, qb)
-	})
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, (nq+batchChunk-1)/batchChunk) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				lo := int(next.Add(batchChunk)) - batchChunk
-				if lo >= nq {
-					return
-				}
-				hi := min(lo+batchChunk, nq)
-				c.mu.RLock()
-				for _, i := range order[lo:hi] {
-					res[i] = c.search(qs[int(i)*w:int(i)*w+w], r, nil)
-				}
-				c.mu.RUnlock()
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("match: batch search: %w", err)
-	}
-	return res, nil
 }
 
 // ErrCompacting is returned by Compact when another compaction is running.

@@ -87,13 +87,18 @@ func (b *brute) search(q []uint64, r int) []match.Result {
 			out = append(out, match.Result{ID: id, Distance: d})
 		}
 	}
-	slices.SortFunc(out, func(x, y match.Result) int {
+	sortByDistance(out)
+	return out
+}
+
+// sortByDistance puts results in the order searches return them.
+func sortByDistance(rs []match.Result) {
+	slices.SortFunc(rs, func(x, y match.Result) int {
 		if x.Distance != y.Distance {
 			return x.Distance - y.Distance
 		}
 		return cmpU(x.ID, y.ID)
 	})
-	return out
 }
 
 func cmpU(a, b uint64) int {

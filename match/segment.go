@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"math/bits"
 	"sync"
 )
@@ -18,10 +19,12 @@ import (
 // Positions are ordered by the key of table 0, so table 0 needs no entries:
 // its buckets are ranges of the code array itself, scanned sequentially.
 // Entries of the other tables are positions; for 64-bit codes each entry
-// also carries a 32-bit sketch (the 32 bits after the key, cyclically),
-// which rejects nearly every candidate before its code is read: a candidate
-// can only match if the distance on the key plus the distance on the sketch
-// is at most r.
+// is one word holding the position in its low posBits bits and, above it, a
+// sketch: the 64-posBits bits after the key, cyclically (40 bits at 10^7
+// codes). Key and sketch together cover all but posBits-width bits of the
+// code (3 of 64 at 10^7), so a candidate can only match if the distance on
+// the key plus the distance on the sketch is at most r, a test that rejects
+// nearly every non-matching candidate before its code is read.
 type segment struct {
 	w      int      // 64-bit words per code: 1 or 4
 	n      int      // number of codes
@@ -29,14 +32,17 @@ type segment struct {
 	codes  []uint64 // n*w words, position p at codes[p*w:]
 	byID   []uint32 // positions in increasing id order
 	tables []table
+	// 64-bit codes: an entry of tables 1..m-1 is sketch<<posBits | position.
+	posBits uint
 }
 
 type table struct {
 	off, width int      // substring bit offset and width (width <= maxWidth)
-	skOff      int      // bit offset of the 32-bit sketch (64-bit codes)
+	skOff      int      // bit offset of the sketch (64-bit codes)
+	skBits     int      // sketch width: 64-posBits, at most 64-width
 	offsets    []uint32 // 1<<width + 1 entries
 	pos        []uint32 // 256-bit codes: positions grouped by key
-	ent        []uint64 // 64-bit codes: sketch<<32 | position, grouped by key
+	ent        []uint64 // 64-bit codes: sketch<<posBits | position, grouped by key
 }
 
 const (
@@ -55,8 +61,10 @@ func sub(code []uint64, off, width int) uint32 {
 	return uint32(v & (1<<uint(width) - 1))
 }
 
-// sketch returns the 32 bits of a 64-bit code starting at bit off, cyclically.
-func sketch(c uint64, off int) uint32 { return uint32(bits.RotateLeft64(c, -off)) }
+// sketch returns the n bits of a 64-bit code starting at bit off, cyclically.
+func sketch(c uint64, off, n int) uint64 {
+	return bits.RotateLeft64(c, -off) & (1<<uint(n) - 1)
+}
 
 // splitWidths splits nbits into m substrings whose widths differ by at most one.
 func splitWidths(nbits, m int) []int {
@@ -72,10 +80,10 @@ func splitWidths(nbits, m int) []int {
 
 // chooseSubstrings picks the number of substrings for n codes of nbits bits
 // tuned for radius r, by a cost model calibrated on the benchmark machine
-// (see bench/README.md). Layouts whose offsets would take more than 8 bytes
-// per code, or whose tables would exceed the memory budget (MemoryBudget64,
-// MemoryBudget256 bytes per code beyond the codes), are not considered; the
-// budget is reckoned at 2^20 codes or more, below which offsets dominate.
+// (see bench/README.md). Layouts whose ids, tables and offsets would exceed
+// the memory budget (MemoryBudget64, MemoryBudget256 bytes per code beyond
+// the codes) are not considered; the budget is reckoned at 2^20 codes or
+// more, below which the offsets of any layout dominate.
 func chooseSubstrings(nbits, n, r int) int {
 	best, bestCost := 0, 0.0
 	lean, leanBytes := 0, 0.0
@@ -94,7 +102,7 @@ func chooseSubstrings(nbits, n, r int) int {
 		if lean == 0 || perCode < leanBytes {
 			lean, leanBytes = m, perCode
 		}
-		if offBytes > 8*nn || perCode > budget {
+		if perCode > budget {
 			continue
 		}
 		c := probeCost(nbits, ws, radii(m, r), n)
@@ -115,16 +123,18 @@ const (
 	MemoryBudget256 = 80
 )
 
-// Cost model constants, in nanoseconds per operation, measured on the
-// benchmark machine.
+// Cost model constants, in nanoseconds per operation, fitted to single-query
+// times measured with bench/match at 10^6 and 10^7 codes for several layouts
+// (bench/README.md, "Choosing the layout").
 const (
-	costProbe   = 60.0 // one bucket lookup: offsets and bucket start miss cache
-	costSeq64   = 0.8  // one code read sequentially in table 0 (64-bit)
-	costSeq256  = 2.5  // one code read sequentially in table 0 (256-bit)
-	costSketch  = 0.8  // one sketch test (64-bit tables 1..m-1)
-	costRandom  = 40.0 // one random read of a code (256-bit tables 1..m-1)
-	costScan64  = 0.6  // one code in a linear scan, 64-bit
-	costScan256 = 2.2  // one code in a linear scan, 256-bit
+	costProbe   = 10.0 // one bucket lookup, its loads overlapped with a group's
+	costEmpty   = 40.0 // a mispredicted "is the bucket empty" branch
+	costSeq64   = 2.4  // one code read sequentially in table 0 (64-bit)
+	costSeq256  = 6.0  // one code read sequentially in table 0 (256-bit)
+	costSketch  = 2.4  // one sketch test (64-bit tables 1..m-1)
+	costRandom  = 90.0 // one random read of a code (256-bit tables 1..m-1)
+	costScan64  = 1.9  // one code in a linear scan, 64-bit
+	costScan256 = 6.7  // one code in a linear scan, 256-bit
 )
 
 // probeCost estimates the time of a multi-index probe of n uniform codes.
@@ -135,8 +145,12 @@ func probeCost(nbits int, ws, rs []int, n int) float64 {
 			continue
 		}
 		p := ballSize(w, rs[i])
-		cands := p * float64(n) / float64(uint64(1)<<uint(w))
-		cost += p * costProbe
+		load := float64(n) / float64(uint64(1)<<uint(w))
+		cands := p * load
+		// Whether a bucket is empty is a coin toss the branch predictor
+		// loses when about half the buckets are.
+		empty := math.Exp(-load)
+		cost += p * (costProbe + costEmpty*2*min(empty, 1-empty))
 		switch {
 		case i == 0 && nbits == 64:
 			cost += cands * costSeq64
@@ -181,16 +195,17 @@ func radii(m, r int) []int {
 // by the key of table 0, and uses up to two goroutines.
 func buildSegment(w int, ids, codes []uint64, m int) *segment {
 	n := len(ids)
-	s := &segment{w: w, n: n}
+	s := &segment{w: w, n: n, posBits: uint(max(1, bits.Len(uint(n))))}
 	ws := splitWidths(64*w, m)
 	s.tables = make([]table, m)
 	off := 0
 	for i := range s.tables {
 		t := &s.tables[i]
 		t.off, t.width = off, ws[i]
-		// The sketch is the 32 bits right after the key, cyclically; it is
-		// disjoint from the key because widths are at most maxWidth <= 32.
+		// The sketch is the bits right after the key, cyclically, as many
+		// as the entry has room for and never overlapping the key.
 		t.skOff = (off + ws[i]) % 64
+		t.skBits = min(64-int(s.posBits), 64-ws[i])
 		off += ws[i]
 	}
 	// Table 0: counting sort of positions by key.
@@ -257,7 +272,7 @@ func (s *segment) buildTable(t *table) {
 		j := next[k]
 		next[k]++
 		if w == 1 {
-			t.ent[j] = uint64(sketch(c[0], t.skOff))<<32 | uint64(p)
+			t.ent[j] = sketch(c[0], t.skOff, t.skBits)<<s.posBits | uint64(p)
 		} else {
 			t.pos[j] = uint32(p)
 		}
@@ -297,10 +312,33 @@ func (s *segment) search(q []uint64, r int, dead []uint64, out []Result) []Resul
 	if s.n == 0 || r < 0 {
 		return out
 	}
+	if s.scans(r) {
+		return s.scan(q, r, dead, out)
+	}
+	p := prober{s: s, q: q, r: r, rs: radii(len(s.tables), r), dead: dead, out: out}
+	for i := range s.tables {
+		if p.rs[i] < 0 {
+			continue
+		}
+		p.ti = i
+		t := &s.tables[i]
+		p.qk = sub(q, t.off, t.width)
+		p.qs = sketch(q[0], t.skOff, t.skBits)
+		p.masks = ballMasks(p.masks[:0], t.width, p.rs[i])
+		for len(p.masks) > 0 {
+			k := min(len(p.masks), probeGroup)
+			p.probe(p.masks[:k])
+			p.masks = p.masks[k:]
+		}
+	}
+	return p.out
+}
+
+// scans reports whether a search at radius r reads every code instead of
+// probing: when probing would cost more by the cost model.
+func (s *segment) scans(r int) bool {
 	m := len(s.tables)
-	var rsBuf, wsBuf [64]int
-	rs := rsBuf[:m]
-	copy(rs, radii(m, r))
+	var wsBuf [64]int
 	ws := wsBuf[:m]
 	for i, t := range s.tables {
 		ws[i] = t.width
@@ -309,21 +347,7 @@ func (s *segment) search(q []uint64, r int, dead []uint64, out []Result) []Resul
 	if s.w == 4 {
 		scan = float64(s.n) * costScan256
 	}
-	if probeCost(64*s.w, ws, rs, s.n) > scan {
-		return s.scan(q, r, dead, out)
-	}
-	p := prober{s: s, q: q, r: r, rs: rs, dead: dead, out: out}
-	for i := range s.tables {
-		if rs[i] < 0 {
-			continue
-		}
-		p.ti = i
-		t := &s.tables[i]
-		qk := sub(q, t.off, t.width)
-		p.qs = sketch(q[0], t.skOff)
-		p.enumerate(qk, t.width, rs[i])
-	}
-	return p.out
+	return probeCost(64*s.w, ws, radii(m, r), s.n) > scan
 }
 
 // scan is the exhaustive fallback, used when the radius is so large that
@@ -355,57 +379,68 @@ func isDead(dead []uint64, p int) bool {
 
 // prober holds the state of one multi-index probe.
 type prober struct {
-	s    *segment
-	q    []uint64
-	r    int
-	rs   []int
-	dead []uint64
-	out  []Result
-	ti   int    // table being probed
-	qs   uint32 // query sketch for that table
-	pick [32]uint8
+	s     *segment
+	q     []uint64
+	r     int
+	rs    []int
+	dead  []uint64
+	out   []Result
+	ti    int      // table being probed
+	qk    uint32   // query key in that table
+	qs    uint64   // query sketch in that table
+	masks []uint32 // keys still to probe in that table, as masks over qk
+	sink  uint64   // keeps the early loads of bucket starts alive
 }
 
-// enumerate probes every key within radius of qk (width bits), in order of
-// increasing distance, as combinations of flipped bit positions.
-func (p *prober) enumerate(qk uint32, width, radius int) {
-	p.bucket(qk, 0)
-	for d := 1; d <= radius && d <= width; d++ {
-		idx := p.pick[:d]
-		for i := range idx {
-			idx[i] = uint8(i)
+// probeGroup is the number of keys whose buckets are fetched together.
+const probeGroup = 64
+
+// probe probes the keys qk^mask for up to probeGroup masks. A probe is bound
+// by memory latency, so the bounds of every bucket and its first entry are
+// loaded first (independent loads whose cache misses the CPU overlaps), and
+// only then are the buckets scanned.
+func (p *prober) probe(masks []uint32) {
+	t := &p.s.tables[p.ti]
+	var lo, hi [probeGroup]uint32
+	for i, mk := range masks {
+		k := p.qk ^ mk
+		lo[i], hi[i] = t.offsets[k], t.offsets[k+1]
+	}
+	var sink uint64
+	switch {
+	case p.ti == 0:
+		w := uint32(p.s.w)
+		for i := range masks {
+			if lo[i] != hi[i] {
+				sink += p.s.codes[lo[i]*w]
+			}
 		}
-		for {
-			var mask uint32
-			for _, b := range idx {
-				mask |= 1 << b
+	case p.s.w == 1:
+		for i := range masks {
+			if lo[i] != hi[i] {
+				sink += t.ent[lo[i]]
 			}
-			p.bucket(qk^mask, d)
-			// Next combination of d positions out of width.
-			i := d - 1
-			for i >= 0 && int(idx[i]) == width-d+i {
-				i--
+		}
+	default:
+		for i := range masks {
+			if lo[i] != hi[i] {
+				sink += uint64(t.pos[lo[i]])
 			}
-			if i < 0 {
-				break
-			}
-			idx[i]++
-			for j := i + 1; j < d; j++ {
-				idx[j] = idx[j-1] + 1
-			}
+		}
+	}
+	p.sink += sink
+	for i, mk := range masks {
+		if lo[i] != hi[i] {
+			p.bucket(lo[i], hi[i], bits.OnesCount32(mk))
 		}
 	}
 }
 
-// bucket verifies every entry of key in the current table; dk is the
-// distance of key from the query's key.
-func (p *prober) bucket(key uint32, dk int) {
+// bucket verifies the entries lo..hi of the current table; dk is the
+// distance of their key from the query's key.
+func (p *prober) bucket(lo, hi uint32, dk int) {
 	s := p.s
 	t := &s.tables[p.ti]
-	lo, hi := t.offsets[key], t.offsets[key+1]
-	if lo == hi {
-		return
-	}
 	if p.ti == 0 {
 		// Table 0 is the code array itself; every code found here is new.
 		if s.w == 1 {
@@ -431,9 +466,10 @@ func (p *prober) bucket(key uint32, dk int) {
 	if s.w == 1 {
 		budget := p.r - dk
 		qs := p.qs
+		pb, pm := s.posBits, uint64(1)<<s.posBits-1
 		for _, e := range t.ent[lo:hi] {
-			if bits.OnesCount32(uint32(e>>32)^qs) <= budget {
-				p.verify(uint32(e))
+			if bits.OnesCount64(e>>pb^qs) <= budget {
+				p.verify(uint32(e & pm))
 			}
 		}
 		return
@@ -458,16 +494,22 @@ func (p *prober) verify(ps uint32) {
 		d = bits.OnesCount64(c[0]^q[0]) + bits.OnesCount64(c[1]^q[1]) +
 			bits.OnesCount64(c[2]^q[2]) + bits.OnesCount64(c[3]^q[3])
 	}
-	if d > p.r {
+	if d > p.r || s.foundEarlier(c, p.q, p.ti, p.rs) {
 		return
 	}
-	for j := 0; j < p.ti; j++ {
+	p.report(int(ps), d)
+}
+
+// foundEarlier reports whether code c is within the probe radius of query q
+// in a table before ti, so that an earlier table has reported it already.
+func (s *segment) foundEarlier(c, q []uint64, ti int, rs []int) bool {
+	for j := 0; j < ti; j++ {
 		t := &s.tables[j]
-		if p.rs[j] >= 0 && bits.OnesCount32(sub(c, t.off, t.width)^sub(p.q, t.off, t.width)) <= p.rs[j] {
-			return // found by table j already
+		if rs[j] >= 0 && bits.OnesCount32(sub(c, t.off, t.width)^sub(q, t.off, t.width)) <= rs[j] {
+			return true
 		}
 	}
-	p.report(int(ps), d)
+	return false
 }
 
 func (p *prober) report(ps, d int) {
