@@ -34,7 +34,7 @@ const batchChunk = 512
 // joinChunk is the number of queries a worker joins at a time. Larger chunks
 // read the tables fewer times; each chunk holds the read lock while it runs
 // (tens of milliseconds) and needs 8 bytes per pair of a table.
-const joinChunk = 8192
+const joinChunk = 16384
 
 // joinPartBits is the number of top key bits the pairs are partitioned on:
 // within a partition, keys differ only in their low width-joinPartBits bits.

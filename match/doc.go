@@ -12,26 +12,31 @@
 // with the generalised pigeonhole principle: codes are split into m disjoint
 // substrings, and table i is probed with every key within r_i of the query's
 // substring i, where sum(r_i+1) = r+1. The layout is chosen per code size,
-// tuning radius and number of codes by a cost model; for 10^7 codes it is
-// 4 substrings of 16 bits for 64-bit codes at r = 8 (one table probed at
-// radius 2, three at radius 1) and 13 substrings of 19-20 bits for 256-bit
-// codes at r = 31 (six tables at radius 2, seven at radius 1). When a radius
-// is so large that probing would cost more than reading every code, a search
-// scans instead; either way the answer is exact.
+// tuning radius and number of codes by a cost model fitted to measurements
+// (bench/README.md); for 10^7 codes it is 3 substrings of 21-22 bits for
+// 64-bit codes at r = 8 (each table probed at radius 2) and 12 substrings
+// of 21-22 bits for 256-bit codes at r = 31 (eight tables at radius 2, four
+// at radius 1); for 10^6 codes 4 substrings of 16 bits and 15 of 17-18
+// bits, whose smaller offsets keep to the memory budget. When a radius is
+// so large that probing would cost more than reading every code, a search
+// scans instead; either way the answer is exact. Probes go in groups of 64
+// keys whose bucket bounds are loaded before any bucket is read, so that
+// their cache misses overlap.
 //
 // Tables are compact, CSR-style: per table an offsets array (2^width+1
 // uint32) and one entry per code. Codes are stored once, ordered by the key
 // of table 0, so table 0 needs no entries: its buckets are runs of the code
-// array itself. Entries of the other tables are a uint32 position, and for
-// 64-bit codes also a 32-bit sketch (the 32 bits after the table's key)
-// which rejects almost every non-matching candidate before its code is read.
+// array itself. Entries of the other tables are a uint32 position for
+// 256-bit codes; for 64-bit codes a word holding the position in its low
+// bits and, above it, a sketch of the code's next bits (40 bits at 10^7
+// codes): key and sketch cover all but 3 of the 64 bits, so almost every
+// non-matching candidate is rejected before its code is read.
 // Memory beyond the codes themselves, per code: 8 (id) + 4 (id order)
-// + 8 per table after the first, i.e. 36 bytes for 64-bit codes with 4
-// tables, and 4 per table after the first for 256-bit codes, 60 bytes with
-// 13 tables; plus the offsets (1 MB for 64-bit, 46 MB for 256-bit tables,
-// 0.1 and 4.6 bytes per code at 10^7) and a tombstone bit. Stats reports the
-// exact figure; MemoryBudget64 and MemoryBudget256 are the limits the
-// automatic layout keeps to.
+// + 8 per table after the first for 64-bit codes, 4 for 256-bit codes, plus
+// the offsets (4 bytes per key) and a tombstone bit: at 10^7 codes 31.5
+// bytes for 64-bit codes (3 tables) and 69.5 for 256-bit codes (12 tables).
+// Stats reports the exact figure; MemoryBudget64 and MemoryBudget256 are the
+// limits the automatic layout keeps to.
 //
 // Updates: Add puts a code in a small delta segment that searches scan
 // linearly; Remove sets a tombstone. Compact rebuilds the tables from every
@@ -41,10 +46,14 @@
 // (16 bytes per 64-bit code, 40 per 256-bit code); the tables are rebuilt on
 // load, in linear time.
 //
-// SearchBatch runs many queries on several goroutines, in order of their
-// codes so that neighbouring queries share buckets in cache; on the
-// benchmark the ordering gave no measurable gain over single queries, the
-// speed-up comes from the workers.
+// SearchBatch runs many queries on several goroutines. For 64-bit codes
+// and batches of 2048 queries or more it joins a chunk of up to 16384
+// queries with each table at once: it lists every (probe key, query) pair,
+// orders the pairs by the top 11 bits of the key (a counting sort), and
+// walks the table front to back, so that each stretch of the table is read
+// from memory once per chunk instead of once per probe. 256-bit batches run
+// query by query: their cost is the random read of each candidate's code,
+// which a join over keys does not remove.
 //
 // # Confirmation (DESIGN §4)
 //
