@@ -31,10 +31,14 @@ import (
 // starved by a long batch.
 const batchChunk = 512
 
-// joinChunk is the number of queries a worker joins at a time. Larger chunks
-// read the tables fewer times; each chunk holds the read lock while it runs
-// (tens of milliseconds) and needs 8 bytes per pair of a table.
-const joinChunk = 16384
+// joinChunk is the most queries a worker joins at a time, and joinPairs the
+// most (key, query) pairs it lists for one table (8 bytes each: 32 MiB).
+// Larger chunks read the tables fewer times; each chunk holds the read lock
+// while it runs (a few hundred milliseconds at most).
+const (
+	joinChunk = 16384
+	joinPairs = 1 << 22
+)
 
 // joinPartBits is the number of top key bits the pairs are partitioned on:
 // within a partition, keys differ only in their low width-joinPartBits bits.
@@ -52,13 +56,16 @@ func (c *core) searchBatch(ctx context.Context, qs []uint64, r, workers int) ([]
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Join when the batch is large, the index would probe rather than scan,
+	// and the radius leaves room for chunks of a useful size.
+	chunk, join := batchChunk, false
 	c.mu.RLock()
-	join := w == 1 && nq >= 4*batchChunk && !c.main.scans(r)
-	c.mu.RUnlock()
-	chunk := batchChunk
-	if join {
-		chunk = min(joinChunk, max(batchChunk, nq/workers))
+	if w == 1 && nq >= 4*batchChunk && !c.main.scans(r) {
+		if jc := c.main.joinChunk(r); jc >= batchChunk {
+			chunk, join = min(jc, max(batchChunk, nq/workers)), true
+		}
 	}
+	c.mu.RUnlock()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(workers, (nq+chunk-1)/chunk) {
@@ -93,6 +100,19 @@ func (c *core) searchBatch(ctx context.Context, qs []uint64, r, workers int) ([]
 		return nil, fmt.Errorf("match: batch search: %w", err)
 	}
 	return res, nil
+}
+
+// joinChunk returns how many queries at radius r a join may take at a time
+// within joinPairs pairs per table.
+func (s *segment) joinChunk(r int) int {
+	rs := radii(len(s.tables), r)
+	most := 1.0
+	for i, t := range s.tables {
+		if rs[i] >= 0 {
+			most = max(most, ballSize(t.width, rs[i]))
+		}
+	}
+	return min(joinChunk, int(joinPairs/most))
 }
 
 // joiner holds the buffers of one worker's joins, reused across chunks.
