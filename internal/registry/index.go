@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/iscc"
@@ -30,6 +31,7 @@ type Index struct {
 	by64       map[match.Kind]*match.Index64
 	by256      map[match.Kind]*match.Index256
 	applied    int64 // log entries applied
+	compacting atomic.Bool
 }
 
 // retrieval lists the unit types searched for candidates; Meta-Code is
@@ -45,6 +47,10 @@ func newIndex() *Index {
 // BuildIndex indexes every work in st.
 func BuildIndex(ctx context.Context, st store.Store) (*Index, error) {
 	x := newIndex()
+	// No background compaction while loading: the tables are built once, at
+	// the end.
+	x.compacting.Store(true)
+	defer x.compacting.Store(false)
 	err := st.View(ctx, func(tx store.ReadTx) error {
 		n, err := tx.LogSize()
 		if err != nil {
@@ -70,7 +76,52 @@ func BuildIndex(ctx context.Context, st store.Store) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build content index: %w", err)
 	}
+	x.compact()
 	return x, nil
+}
+
+// compact builds the multi-index tables of every index from the codes
+// added so far (which until then are scanned linearly).
+func (x *Index) compact() {
+	for _, ix := range x.by64 {
+		_ = ix.Compact() // its only error is ErrCompacting: one is running
+	}
+	for _, ix := range x.by256 {
+		_ = ix.Compact()
+	}
+}
+
+// IndexStats describes one of the match indexes of an Index.
+type IndexStats struct {
+	Kind  match.Kind
+	Stats match.Stats
+}
+
+// Stats describes the match index of every unit kind, in no fixed order.
+func (x *Index) Stats() []IndexStats {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var out []IndexStats
+	for k, ix := range x.by64 {
+		out = append(out, IndexStats{k, ix.Stats()})
+	}
+	for k, ix := range x.by256 {
+		out = append(out, IndexStats{k, ix.Stats()})
+	}
+	return out
+}
+
+// compactLater rebuilds an index's tables in the background once enough
+// codes wait in its delta (NeedsCompaction); searches and adds go on
+// meanwhile. One compaction runs at a time.
+func (x *Index) compactLater(needs func() bool, compact func() error) {
+	if !needs() || !x.compacting.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer x.compacting.Store(false)
+		_ = compact() // its only error is ErrCompacting
+	}()
 }
 
 // Len returns the number of works indexed.
@@ -171,6 +222,7 @@ func (x *Index) add(w store.Work) {
 				x.by64[u.Kind] = ix
 			}
 			ix.Add(p, u.Code[0])
+			x.compactLater(ix.NeedsCompaction, ix.Compact)
 		} else {
 			ix := x.by256[u.Kind]
 			if ix == nil {
@@ -178,6 +230,7 @@ func (x *Index) add(w store.Work) {
 				x.by256[u.Kind] = ix
 			}
 			ix.Add(p, u.Code)
+			x.compactLater(ix.NeedsCompaction, ix.Compact)
 		}
 	}
 }
