@@ -21,7 +21,11 @@ type Config struct {
 	// 64-bit codes need at least 3 (substrings are at most 26 bits wide).
 	Substrings int
 	// DeltaLimit is the number of codes added since the last build above
-	// which NeedsCompaction reports true. Zero means 65536.
+	// which NeedsCompaction reports true. Zero means 1/256 of the codes in
+	// the tables, at least 4096: searches scan the delta linearly, so it is
+	// kept to a small part of a search's time, while a compaction, which
+	// costs time in proportion to all the codes, runs at most once per
+	// 1/256 of them added.
 	DeltaLimit int
 }
 
@@ -57,9 +61,6 @@ func (c Config) validate(w int) (Config, error) {
 	}
 	if c.DeltaLimit < 0 {
 		return c, fmt.Errorf("match: config DeltaLimit %d: want >= 0", c.DeltaLimit)
-	}
-	if c.DeltaLimit == 0 {
-		c.DeltaLimit = 1 << 16
 	}
 	return c, nil
 }
@@ -197,8 +198,15 @@ func (c *core) len() int {
 func (c *core) needsCompaction() bool {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return len(c.dIDs) > c.cfg.DeltaLimit || c.ndead > c.main.n/4+c.cfg.DeltaLimit
+	limit := c.cfg.DeltaLimit
+	if limit == 0 {
+		limit = max(minDeltaLimit, c.main.n/256)
+	}
+	return len(c.dIDs) > limit || c.ndead > c.main.n/4+limit
 }
+
+// minDeltaLimit is the least automatic DeltaLimit.
+const minDeltaLimit = 4096
 
 // search returns every live code within r of q, sorted. c.mu must be held
 // for reading.

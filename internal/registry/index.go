@@ -31,7 +31,9 @@ type Index struct {
 	by64       map[match.Kind]*match.Index64
 	by256      map[match.Kind]*match.Index256
 	applied    int64 // log entries applied
-	compacting atomic.Bool
+	// One background compaction at most per unit kind; none while loading.
+	compacting map[match.Kind]*atomic.Bool
+	loading    bool
 }
 
 // retrieval lists the unit types searched for candidates; Meta-Code is
@@ -41,7 +43,8 @@ var retrieval = []match.UnitType{match.ISCCContentText, match.ISCCContentImage, 
 
 func newIndex() *Index {
 	return &Index{thresholds: match.DefaultThresholds(), pos: map[string]uint64{},
-		by64: map[match.Kind]*match.Index64{}, by256: map[match.Kind]*match.Index256{}}
+		by64: map[match.Kind]*match.Index64{}, by256: map[match.Kind]*match.Index256{},
+		compacting: map[match.Kind]*atomic.Bool{}}
 }
 
 // BuildIndex indexes every work in st.
@@ -49,8 +52,7 @@ func BuildIndex(ctx context.Context, st store.Store) (*Index, error) {
 	x := newIndex()
 	// No background compaction while loading: the tables are built once, at
 	// the end.
-	x.compacting.Store(true)
-	defer x.compacting.Store(false)
+	x.loading = true
 	err := st.View(ctx, func(tx store.ReadTx) error {
 		n, err := tx.LogSize()
 		if err != nil {
@@ -77,6 +79,7 @@ func BuildIndex(ctx context.Context, st store.Store) (*Index, error) {
 		return nil, fmt.Errorf("build content index: %w", err)
 	}
 	x.compact()
+	x.loading = false
 	return x, nil
 }
 
@@ -111,17 +114,48 @@ func (x *Index) Stats() []IndexStats {
 	return out
 }
 
-// compactLater rebuilds an index's tables in the background once enough
-// codes wait in its delta (NeedsCompaction); searches and adds go on
-// meanwhile. One compaction runs at a time.
-func (x *Index) compactLater(needs func() bool, compact func() error) {
-	if !needs() || !x.compacting.CompareAndSwap(false, true) {
+// compactLater rebuilds the tables of the index of kind k in the
+// background once enough codes wait in its delta (NeedsCompaction);
+// searches and adds go on meanwhile. The caller holds x.mu.
+func (x *Index) compactLater(k match.Kind, needs func() bool, compact func() error) {
+	if x.loading {
+		return
+	}
+	running := x.compacting[k]
+	if running == nil {
+		running = new(atomic.Bool)
+		x.compacting[k] = running
+	}
+	if !needs() || !running.CompareAndSwap(false, true) {
 		return
 	}
 	go func() {
-		defer x.compacting.Store(false)
-		_ = compact() // its only error is ErrCompacting
+		for {
+			// Codes added during a compaction wait in the new delta: go on
+			// while they are enough for another.
+			for needs() {
+				if compact() != nil { // only ErrCompacting: another is running
+					break
+				}
+			}
+			running.Store(false)
+			if !needs() || !running.CompareAndSwap(false, true) {
+				return
+			}
+		}
 	}()
+}
+
+// Compacting reports whether a background compaction is running.
+func (x *Index) Compacting() bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for _, r := range x.compacting {
+		if r.Load() {
+			return true
+		}
+	}
+	return false
 }
 
 // Len returns the number of works indexed.
@@ -222,7 +256,7 @@ func (x *Index) add(w store.Work) {
 				x.by64[u.Kind] = ix
 			}
 			ix.Add(p, u.Code[0])
-			x.compactLater(ix.NeedsCompaction, ix.Compact)
+			x.compactLater(u.Kind, ix.NeedsCompaction, ix.Compact)
 		} else {
 			ix := x.by256[u.Kind]
 			if ix == nil {
@@ -230,7 +264,7 @@ func (x *Index) add(w store.Work) {
 				x.by256[u.Kind] = ix
 			}
 			ix.Add(p, u.Code)
-			x.compactLater(ix.NeedsCompaction, ix.Compact)
+			x.compactLater(u.Kind, ix.NeedsCompaction, ix.Compact)
 		}
 	}
 }
