@@ -46,14 +46,14 @@
 // (16 bytes per 64-bit code, 40 per 256-bit code); the tables are rebuilt on
 // load, in linear time.
 //
-// SearchBatch runs many queries on several goroutines. For 64-bit codes
-// and batches of 2048 queries or more it joins a chunk of up to 16384
-// queries with each table at once: it lists every (probe key, query) pair,
-// orders the pairs by the top 11 bits of the key (a counting sort), and
-// walks the table front to back, so that each stretch of the table is read
-// from memory once per chunk instead of once per probe. 256-bit batches run
-// query by query: their cost is the random read of each candidate's code,
-// which a join over keys does not remove.
+// SearchBatch runs many queries on several goroutines. For batches of 2048
+// queries or more it joins a chunk of up to 16384 queries with each table
+// at once: it lists every (probe key, query) pair, orders the pairs by the
+// top 11 bits of the key (a counting sort), and walks the table front to
+// back, so that each stretch of the table is read from memory once per
+// chunk instead of once per probe; 256-bit candidates are then verified in
+// order of position. On the benchmark at 10^7 codes a batched query costs
+// half the CPU of a single one for 64-bit codes, 60 % for 256-bit codes.
 //
 // # Confirmation (DESIGN §4)
 //

@@ -431,6 +431,15 @@ func run(c config, w, r int) error {
 		}
 		fmt.Printf("threads=%d: match batch of %d: %.1fs wall (%.1fs CPU), %.0f queries/s, %.1f µs/query wall, %d results\n",
 			t, nbatch, el.Seconds(), tm.cpu.Seconds(), float64(nbatch)/el.Seconds(), us(el, nbatch), n)
+		// The batch path must answer exactly as single queries do (which
+		// were checked against the exhaustive scan above).
+		k := min(nbatch, 1000)
+		for i := range k {
+			if !slices.Equal(res[i], search(bq[i*w:i*w+w])) {
+				return fmt.Errorf("batch query %d: results differ from a single search", i)
+			}
+		}
+		fmt.Printf("threads=%d: batch results equal single-query results on the first %d batch queries\n", t, k)
 	}
 	return nil
 }
