@@ -91,8 +91,8 @@
 // of uniform, clustered and biased codes:
 //
 //	                    10^6 codes   10^7 codes   growth   exhaustive scan at 10^7
-//	64-bit,  r = 8      25 µs        85 µs        x3.4     18 ms (212x slower)
-//	256-bit, r = 31     327 µs       1.24 ms      x3.8     73 ms (59x slower)
+//	64-bit,  r = 8      25 µs        82 µs        x3.2     18 ms (221x slower)
+//	256-bit, r = 31     327 µs       1.22 ms      x3.7     80 ms (66x slower)
 //
 // Memory. With the layout chosen at 10^9 (3 tables of 21-22 bits for
 // 64-bit codes, 10 of 25-26 bits for 256-bit codes) an index takes 28 bytes
@@ -102,15 +102,15 @@
 // unit and PDQ needs about 154 GB for the indexes, so 8 machines of 24 GB
 // (about 20 GB usable each) sharded by id, or one machine of 256 GB.
 //
-// Time. Growth from 10^6 to 10^7 was x3.4 and x3.8 for ten times the codes
-// (N^0.53 and N^0.58), but it includes a change of layout; with the layout
+// Time. Growth from 10^6 to 10^7 was x3.2 and x3.7 for ten times the codes
+// (N^0.51 and N^0.57), but it includes a change of layout; with the layout
 // fixed, the work per query grows linearly with the codes per bucket, and
 // at 10^9 a 64-bit query reads about 282,000 candidate entries (sketch
 // tests) where it reads 2,800 at 10^7; a PDQ query, with the wider tables
 // chosen at 10^9, about 148,000 random code reads where 7,300 at 10^7.
-// Bounds for one query on one core at 10^9: from 1 ms (N^0.53) to 7 ms
-// (linear) for 64-bit codes, from 18 ms (N^0.58) to 25 ms for PDQ; an
-// exhaustive scan there takes 1.8 s and 7.3 s. Sharding does not reduce
+// Bounds for one query on one core at 10^9: from 1 ms (N^0.51) to 7 ms
+// (linear) for 64-bit codes, from 17 ms (N^0.57) to 25 ms for PDQ; an
+// exhaustive scan there takes 1.8 s and 8 s. Sharding does not reduce
 // the total work of a query (every shard is probed and the candidates are
 // split among them) but spreads it: checking a dataset of 10^9 items
 // against 10^9 64-bit codes costs 10^6 to 7·10^6 core-seconds, a day on 6
