@@ -281,37 +281,6 @@ func (j *joiner) joinSketches(s *segment, ti int, rs []int, qs []uint64, r int, 
 	})
 }
 
-// ballMasks appends every width-bit mask of at most radius set bits.
-func ballMasks(dst []uint32, width, radius int) []uint32 {
-	dst = append(dst, 0)
-	var pick [32]uint8
-	for d := 1; d <= radius && d <= width; d++ {
-		idx := pick[:d]
-		for i := range idx {
-			idx[i] = uint8(i)
-		}
-		for {
-			var mask uint32
-			for _, b := range idx {
-				mask |= 1 << b
-			}
-			dst = append(dst, mask)
-			i := d - 1
-			for i >= 0 && int(idx[i]) == width-d+i {
-				i--
-			}
-			if i < 0 {
-				break
-			}
-			idx[i]++
-			for k := i + 1; k < d; k++ {
-				idx[k] = idx[k-1] + 1
-			}
-		}
-	}
-	return dst
-}
-
 // joinCodes256 probes table 0 of 256-bit codes, whose buckets are runs of
 // the code array: it verifies them on the spot.
 func (j *joiner) joinCodes256(s *segment, t *table, qs []uint64, r int, dead []uint64, out [][]Result) {

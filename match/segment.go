@@ -175,6 +175,37 @@ func ballSize(width, r int) float64 {
 	return s
 }
 
+// ballMasks appends every width-bit mask of at most radius set bits.
+func ballMasks(dst []uint32, width, radius int) []uint32 {
+	dst = append(dst, 0)
+	var pick [32]uint8
+	for d := 1; d <= radius && d <= width; d++ {
+		idx := pick[:d]
+		for i := range idx {
+			idx[i] = uint8(i)
+		}
+		for {
+			var mask uint32
+			for _, b := range idx {
+				mask |= 1 << b
+			}
+			dst = append(dst, mask)
+			i := d - 1
+			for i >= 0 && int(idx[i]) == width-d+i {
+				i--
+			}
+			if i < 0 {
+				break
+			}
+			idx[i]++
+			for k := i + 1; k < d; k++ {
+				idx[k] = idx[k-1] + 1
+			}
+		}
+	}
+	return dst
+}
+
 // radii returns per-table probe radii for query radius r over m tables:
 // sum(r_i+1) = r+1, so by pigeonhole some table i has its substring within
 // r_i; a radius of -1 means the table is not probed.
