@@ -48,7 +48,7 @@ func main() {
 	flag.IntVar(&c.n, "n", 10_000_000, "codes per data set")
 	flag.IntVar(&c.single, "single", 10_000, "single queries timed one by one")
 	flag.IntVar(&c.batch, "batch", 1_000_000, "queries in the timed batch (64-bit)")
-	flag.IntVar(&c.batch256, "batch256", 100_000, "queries in the timed batch (256-bit)")
+	flag.IntVar(&c.batch256, "batch256", 1_000_000, "queries in the timed batch (256-bit)")
 	flag.IntVar(&c.truth, "truth", 1000, "queries checked against (and timed with) the exhaustive scan (64-bit)")
 	flag.IntVar(&c.single256, "single256", 10_000, "single queries timed one by one (256-bit)")
 	flag.IntVar(&c.truth256, "truth256", 1000, "queries checked against the exhaustive scan (256-bit)")
