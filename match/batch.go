@@ -32,8 +32,8 @@ const batchChunk = 512
 
 // joinChunk is the most queries a worker joins at a time, and joinPairs the
 // most (key, query) pairs it lists for one table (8 bytes each: 32 MiB).
-// Larger chunks read the tables fewer times; each chunk holds the read lock
-// while it runs (a few hundred milliseconds at most).
+// Larger chunks read the tables fewer times. A chunk runs on a view of the
+// index taken when it starts, without holding the lock.
 const (
 	joinChunk = 16384
 	joinPairs = 1 << 22
@@ -78,17 +78,20 @@ func (c *core) searchBatch(ctx context.Context, qs []uint64, r, workers int) ([]
 					return
 				}
 				hi := min(lo+chunk, nq)
-				c.mu.RLock()
 				if join {
-					j.run(c.main, qs[lo*w:hi*w], r, c.dead, res[lo:hi])
+					// A join takes up to seconds: it runs on a view, so
+					// that adds and removes need not wait for it.
+					v := c.view()
+					j.run(v.main, qs[lo*w:hi*w], r, v.dead, res[lo:hi])
 					for i := lo; i < hi; i++ {
-						res[i] = c.searchDelta(qs[i*w:i*w+w], r, res[i])
+						res[i] = scanDelta(w, v.dIDs, v.dCodes, v.dDead, qs[i*w:i*w+w], r, res[i])
 						sortResults(res[i])
 					}
-				} else {
-					for i := lo; i < hi; i++ {
-						res[i] = c.search(qs[i*w:i*w+w], r, nil)
-					}
+					continue
+				}
+				c.mu.RLock()
+				for i := lo; i < hi; i++ {
+					res[i] = c.search(qs[i*w:i*w+w], r, nil)
 				}
 				c.mu.RUnlock()
 			}

@@ -53,7 +53,9 @@
 // back, so that each stretch of the table is read from memory once per
 // chunk instead of once per probe; 256-bit candidates are then verified in
 // order of position. On the benchmark at 10^7 codes a batched query costs
-// half the CPU of a single one for 64-bit codes, 60 % for 256-bit codes.
+// half the CPU of a single one for 64-bit codes, 65 % for 256-bit codes.
+// A chunk runs on a view of the index taken when it starts, so adds and
+// removes do not wait for a batch.
 //
 // # Confirmation (DESIGN §4)
 //
@@ -92,7 +94,7 @@
 //
 //	                    10^6 codes   10^7 codes   growth   exhaustive scan at 10^7
 //	64-bit,  r = 8      25 µs        82 µs        x3.2     18 ms (221x slower)
-//	256-bit, r = 31     327 µs       1.22 ms      x3.7     80 ms (66x slower)
+//	256-bit, r = 31     327 µs       1.03 ms      x3.2     68 ms (66x slower)
 //
 // Memory. With the layout chosen at 10^9 (3 tables of 21-22 bits for
 // 64-bit codes, 10 of 25-26 bits for 256-bit codes) an index takes 28 bytes
@@ -102,15 +104,15 @@
 // unit and PDQ needs about 154 GB for the indexes, so 8 machines of 24 GB
 // (about 20 GB usable each) sharded by id, or one machine of 256 GB.
 //
-// Time. Growth from 10^6 to 10^7 was x3.2 and x3.7 for ten times the codes
-// (N^0.51 and N^0.57), but it includes a change of layout; with the layout
+// Time. Growth from 10^6 to 10^7 was x3.2 for ten times the codes (N^0.51
+// and N^0.50), but it includes a change of layout; with the layout
 // fixed, the work per query grows linearly with the codes per bucket, and
 // at 10^9 a 64-bit query reads about 282,000 candidate entries (sketch
 // tests) where it reads 2,800 at 10^7; a PDQ query, with the wider tables
 // chosen at 10^9, about 148,000 random code reads where 7,300 at 10^7.
 // Bounds for one query on one core at 10^9: from 1 ms (N^0.51) to 7 ms
-// (linear) for 64-bit codes, from 17 ms (N^0.57) to 25 ms for PDQ; an
-// exhaustive scan there takes 1.8 s and 8 s. Sharding does not reduce
+// (linear) for 64-bit codes, from 10 ms (N^0.50) to 21 ms for PDQ; an
+// exhaustive scan there takes 1.8 s and 6.8 s. Sharding does not reduce
 // the total work of a query (every shard is probed and the candidates are
 // split among them) but spreads it: checking a dataset of 10^9 items
 // against 10^9 64-bit codes costs 10^6 to 7·10^6 core-seconds, a day on 6

@@ -220,16 +220,45 @@ func (c *core) search(q []uint64, r int, out []Result) []Result {
 // searchDelta appends every live code of the delta within r of q.
 // c.mu must be held for reading.
 func (c *core) searchDelta(q []uint64, r int, out []Result) []Result {
-	w := c.w
-	for j, id := range c.dIDs {
-		if c.dDead[j] {
+	return scanDelta(c.w, c.dIDs, c.dCodes, c.dDead, q, r, out)
+}
+
+// scanDelta appends every code of a delta (ids, codes of w words, removed
+// flags) within r of q.
+func scanDelta(w int, ids, codes []uint64, dead []bool, q []uint64, r int, out []Result) []Result {
+	for j, id := range ids {
+		if dead[j] {
 			continue
 		}
-		if d := distWords(c.dCodes[j*w:j*w+w], q); d <= r {
+		if d := distWords(codes[j*w:j*w+w], q); d <= r {
 			out = append(out, Result{ID: id, Distance: d})
 		}
 	}
 	return out
+}
+
+// view is what a search reads, as it was at one instant: the main segment
+// (immutable), copies of the tombstones (nil when there are none) and of
+// the delta's removed flags, and the delta's ids and codes up to their
+// length then (later adds only append beyond it, and a compaction replaces
+// the slices rather than changing them).
+type view struct {
+	main         *segment
+	dead         []uint64
+	dIDs, dCodes []uint64
+	dDead        []bool
+}
+
+// view returns the index as it is now, for a long search that must not hold
+// the lock (writers would wait for it).
+func (c *core) view() view {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	v := view{main: c.main, dIDs: c.dIDs, dCodes: c.dCodes, dDead: slices.Clone(c.dDead)}
+	if c.ndead > 0 {
+		v.dead = slices.Clone(c.dead)
+	}
+	return v
 }
 
 func distWords(a, b []uint64) int {

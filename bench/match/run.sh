@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the match benchmark and FAISS binary indexes on the same data, one run.
 #
-#   bench/match/run.sh            # N = 10^7 (about 20 minutes on 2 cores)
+#   bench/match/run.sh            # N = 10^7, batches of 10^6 (about 40 minutes on 2 cores)
 #   bench/match/run.sh -n 1000000 # quick run
 #
 # Flags are passed to the Go program (go run ./bench/match -h lists them).
