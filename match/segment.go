@@ -117,7 +117,7 @@ func chooseSubstrings(nbits, n, r int) int {
 }
 
 // Memory budgets in bytes per code beyond the codes (ids, tables, offsets)
-// that the automatic layout keeps to, at 65536 codes or more.
+// that the automatic layout keeps to, reckoned at 2^20 codes or more.
 const (
 	MemoryBudget64  = 40
 	MemoryBudget256 = 80
