@@ -76,7 +76,10 @@ func New(cfg Config) (*Server, error) {
 	s.mux.Handle("GET /v1/log", logH)
 	s.routes = append(s.routes, route{"GET", "/v1/log"})
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
+	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		s.metrics.serve(w, r)
+		writeIndexMetrics(w, s.reg.Index().Stats())
+	})
 	s.mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(openAPI)

@@ -117,7 +117,7 @@ func TestFlow(t *testing.T) {
 	if _, err := ledger.VerifyReceipt(acc.Receipt, led.Origin(), led.Verifier()); err != nil {
 		t.Fatalf("account receipt: %v", err)
 	}
-	works := map[string]any{"works": []map[string]any{{"datahash": "1e20" + strings.Repeat("ab", 32), "title": "a", "locators": []string{"https://alice.example/a.jpg"}}},
+	works := map[string]any{"works": []map[string]any{{"datahash": "1e20" + strings.Repeat("ab", 32), "title": "a", "pdq": strings.Repeat("a5", 32), "pdq_quality": 90, "locators": []string{"https://alice.example/a.jpg"}}},
 		"terms": []map[string]any{{"use": "train-ai", "decision": "license", "offer": map[string]string{"price": "0.10", "currency": "EUR"}}}}
 	var reg struct {
 		Works []struct {
@@ -195,6 +195,9 @@ func TestFlow(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(m), `askfirst_http_requests_total{route="POST /v1/works",status="201"} 1`) {
 		t.Errorf("metrics lack the registration:\n%s", m)
+	}
+	if !strings.Contains(string(m), `askfirst_match_codes{kind="pdq/256"} 1`) || !strings.Contains(string(m), `askfirst_match_delta_codes{kind="pdq/256"} 1`) {
+		t.Errorf("metrics lack the content index's one PDQ code (in its delta):\n%s", m)
 	}
 }
 

@@ -2,11 +2,14 @@ package api
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/askfirst/askfirst/internal/registry"
 )
 
 // metrics counts requests and their latency per route and status, served
@@ -77,5 +80,28 @@ func (m *metrics) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "askfirst_http_request_duration_seconds_bucket{route=%q,le=\"+Inf\"} %d\n", rt, h.n)
 		fmt.Fprintf(w, "askfirst_http_request_duration_seconds_sum{route=%q} %g\n", rt, h.sum)
 		fmt.Fprintf(w, "askfirst_http_request_duration_seconds_count{route=%q} %d\n", rt, h.n)
+	}
+}
+
+// writeIndexMetrics writes the size of the registry's content index per
+// unit kind: codes, codes waiting in the linearly scanned delta, and bytes.
+func writeIndexMetrics(w io.Writer, st []registry.IndexStats) {
+	sort.Slice(st, func(i, j int) bool { return st[i].Kind.String() < st[j].Kind.String() })
+	gauges := []struct {
+		name, help string
+		value      func(registry.IndexStats) int64
+	}{
+		{"askfirst_match_codes", "Codes in the content index, by unit kind.",
+			func(s registry.IndexStats) int64 { return int64(s.Stats.Codes) }},
+		{"askfirst_match_delta_codes", "Codes added since the content index's tables were last built (searched linearly), by unit kind.",
+			func(s registry.IndexStats) int64 { return int64(s.Stats.Delta) }},
+		{"askfirst_match_bytes", "Memory of the content index (codes, ids and tables), by unit kind.",
+			func(s registry.IndexStats) int64 { return s.Stats.CodeBytes + s.Stats.IndexBytes }},
+	}
+	for _, g := range gauges {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", g.name, g.help, g.name)
+		for _, s := range st {
+			fmt.Fprintf(w, "%s{kind=%q} %d\n", g.name, s.Kind.String(), g.value(s))
+		}
 	}
 }
