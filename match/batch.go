@@ -31,7 +31,8 @@ import (
 const batchChunk = 512
 
 // joinChunk is the most queries a worker joins at a time, and joinPairs the
-// most (key, query) pairs it lists for one table (8 bytes each: 32 MiB).
+// most (key, query) pairs it lists for one table and the most 256-bit
+// candidates it collects before verifying them (8 bytes each: 32 MiB).
 // Larger chunks read the tables fewer times. A chunk runs on a view of the
 // index taken when it starts, without holding the lock.
 const (
@@ -128,6 +129,14 @@ type joiner struct {
 	csorted  []uint64 // cands ordered by the top bits of the position
 	shift    uint     // partition = key >> shift
 	prefetch uint64   // keeps the reads that warm a partition's window alive
+	maxCands int      // candidates collected before verifying; 0: joinPairs
+}
+
+func (j *joiner) candLimit() int {
+	if j.maxCands > 0 {
+		return j.maxCands
+	}
+	return joinPairs
 }
 
 // run appends to out[i] every live code of s within r of query i (at
@@ -316,7 +325,7 @@ func (j *joiner) joinPositions(s *segment, ti int, rs []int, qs []uint64, r int,
 			for _, p := range t.pos[t.offsets[key]:t.offsets[key+1]] {
 				j.cands = append(j.cands, uint64(p)<<32|uint64(ti)<<16|i)
 			}
-			if len(j.cands) >= joinPairs {
+			if len(j.cands) >= j.candLimit() {
 				j.verify(s, rs, qs, r, dead, out)
 			}
 		}
