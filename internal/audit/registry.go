@@ -5,6 +5,7 @@ import (
 
 	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/signals"
 )
 
@@ -12,7 +13,7 @@ import (
 // HTTP API: each query goes to POST /v1/match with its URL and content
 // codes, at most registry.MaxBatch per call, and each declaration that
 // applies becomes a "registry" statement located at its receipt
-// (client.Statements: deny broadly, grant narrowly).
+// (registryevidence.Statements: deny broadly, grant narrowly).
 type ClientRegistry struct {
 	Client *client.Client
 	// Uses are the uses a failed item is unknown for; nil means all.
@@ -43,7 +44,7 @@ func (r ClientRegistry) Match(ctx context.Context, queries []Query) ([][]signals
 			return nil, err
 		}
 		for _, res := range rs {
-			out = append(out, client.Statements(r.Client.URL(), res, r.Uses))
+			out = append(out, registryevidence.Statements(r.Client.URL(), res, r.Uses))
 		}
 	}
 	return out, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/askfirst/askfirst/internal/client"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 )
 
 const campaignUsage = "create --title T --statement S [--json]\n" +
@@ -129,7 +130,7 @@ func campaignSign(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, ", counted, not listed)\n")
 	}
 	if res.Signature.Declaration != "" {
-		fmt.Fprintf(e.stdout, "declaration %s for all your works: %s\n", res.Signature.Declaration, client.TermsString(terms))
+		fmt.Fprintf(e.stdout, "declaration %s for all your works: %s\n", res.Signature.Declaration, registryevidence.TermsString(terms))
 	}
 	for _, p := range saved {
 		fmt.Fprintf(e.stdout, "receipt saved to %s\n", p)

@@ -11,6 +11,7 @@ import (
 	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/jcs"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/internal/store"
 )
 
@@ -96,7 +97,7 @@ func runDeclare(ctx context.Context, e *env, args []string) int {
 		enc.Encode(map[string]any{"declaration": d, "receipt": saved, "signed": req.Key != ""})
 		return ExitOK
 	}
-	line := fmt.Sprintf("declaration %s (log %d) on %s: %s", d.ID, d.LogIndex, client.SubjectString(d.Subject), client.TermsString(d.Terms))
+	line := fmt.Sprintf("declaration %s (log %d) on %s: %s", d.ID, d.LogIndex, registryevidence.SubjectString(d.Subject), registryevidence.TermsString(d.Terms))
 	if d.Supersedes != "" {
 		line += "; supersedes " + d.Supersedes
 	}

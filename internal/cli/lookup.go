@@ -9,6 +9,7 @@ import (
 	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 )
 
 // lookupJSON is one line of lookup --json.
@@ -150,7 +151,7 @@ func printLookup(e *env, c *client.Client, r lookupJSON) {
 		return
 	}
 	for _, m := range r.Matches {
-		line := "  " + client.MatchString(m)
+		line := "  " + registryevidence.MatchString(m)
 		if m.Title != "" {
 			line += fmt.Sprintf(", %q", m.Title)
 		}
@@ -172,11 +173,11 @@ func printLookup(e *env, c *client.Client, r lookupJSON) {
 		if d.Signed {
 			signed = ", self-signed"
 		}
-		fmt.Fprintf(e.stdout, "  declaration %s by %s on %s (via %s%s)\n", d.ID, who, client.SubjectString(d.Subject), via, signed)
+		fmt.Fprintf(e.stdout, "  declaration %s by %s on %s (via %s%s)\n", d.ID, who, registryevidence.SubjectString(d.Subject), via, signed)
 		for _, t := range d.Terms {
 			line := "    " + t.Use + ": " + t.Decision
 			if t.Offer != nil {
-				line += client.OfferString(*t.Offer)
+				line += registryevidence.OfferString(*t.Offer)
 			}
 			fmt.Fprintln(e.stdout, line)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/internal/store"
 )
 
@@ -284,7 +285,7 @@ func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.
 		}
 		line := fmt.Sprintf("registered %s as %s (log %d)", jobs[i].path, x.Work.ID, x.Work.LogIndex)
 		if d := x.Declaration; d != nil {
-			line += fmt.Sprintf(", declaration %s (log %d): %s", d.ID, d.LogIndex, client.TermsString(d.Terms))
+			line += fmt.Sprintf(", declaration %s (log %d): %s", d.ID, d.LogIndex, registryevidence.TermsString(d.Terms))
 		}
 		fmt.Fprintln(r.e.stdout, line)
 	}

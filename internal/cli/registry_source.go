@@ -25,6 +25,7 @@ import (
 	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/signals"
 )
@@ -260,9 +261,9 @@ func (s *registrySource) Statements(ctx context.Context, target string, data []b
 	}
 	res, err := s.batch.match(ctx, s.c, it)
 	if err != nil {
-		return []signals.Statement{client.Unreachable(s.c.URL(), err, s.uses)}, nil
+		return []signals.Statement{registryevidence.Unreachable(s.c.URL(), err, s.uses)}, nil
 	}
-	return client.Statements(s.c.URL(), res, s.uses), nil
+	return registryevidence.Statements(s.c.URL(), res, s.uses), nil
 }
 
 // Batching of concurrent lookups.

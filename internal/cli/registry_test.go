@@ -21,10 +21,10 @@ import (
 
 	"github.com/askfirst/askfirst/internal/api"
 	"github.com/askfirst/askfirst/internal/cli"
-	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/fetch"
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/internal/store/sqlite"
 )
@@ -698,7 +698,7 @@ func TestRegisterCSV(t *testing.T) {
 		Work        struct{ Account, Title string }
 		Declaration struct{ Terms []store.Term }
 	}](t, out) {
-		got[l.Work.Title] = l.Work.Account + " " + client.TermsString(l.Declaration.Terms)
+		got[l.Work.Title] = l.Work.Account + " " + registryevidence.TermsString(l.Declaration.Terms)
 	}
 	want := map[string]string{
 		"Dawn": a.Account.ID + " train-genai deny; train-ai license 0.10 EUR per item",

@@ -3,9 +3,6 @@
 // bearer-token authentication, RFC 9457 problem+json errors decoded into
 // *Error, timeouts and response size caps.
 //
-// It also maps what the registry answers to signals.Statement (the
-// "registry" mechanism of DESIGN §3.7), shared by askfirst check and audit.
-//
 // It does not retry writes except after a 429 (the server did not act on
 // the request), and it never logs: the token appears in no error message.
 package client

@@ -1,121 +1,17 @@
-package client_test
+package registryevidence_test
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/signals"
 )
-
-const secret = "aft_secret-token-value"
-
-func TestProblemErrors(t *testing.T) {
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer "+secret {
-			t.Errorf("Authorization %q, want the bearer token", r.Header.Get("Authorization"))
-		}
-		switch r.URL.Path {
-		case "/v1/accounts/me":
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(401)
-			fmt.Fprint(w, `{"type":"https://askfirst.dev/problems/unauthenticated","title":"Unauthorized","status":401,"detail":"unauthenticated: token revoked"}`)
-		case "/v1/works/wrk_x":
-			w.WriteHeader(502)
-			fmt.Fprint(w, "bad gateway")
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer hs.Close()
-	c, err := client.New(hs.URL+"/", secret, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		call       func() error
-		status     int
-		kind, want string
-	}{
-		{func() error { _, err := c.Me(t.Context()); return err }, 401, "unauthenticated", "GET /v1/accounts/me: 401 unauthenticated: token revoked"},
-		{func() error { _, err := c.Work(t.Context(), "wrk_x"); return err }, 502, "", "GET /v1/works/wrk_x: 502 bad gateway: bad gateway"},
-	} {
-		err := tc.call()
-		var ae *client.Error
-		if !errors.As(err, &ae) {
-			t.Fatalf("got %v, want a *client.Error", err)
-		}
-		if ae.Status != tc.status || ae.Kind() != tc.kind || err.Error() != tc.want {
-			t.Errorf("got status %d kind %q %q, want %d %q %q", ae.Status, ae.Kind(), err.Error(), tc.status, tc.kind, tc.want)
-		}
-		if strings.Contains(err.Error(), secret) {
-			t.Errorf("error %q shows the token", err)
-		}
-	}
-}
-
-func TestRetryAfter429(t *testing.T) {
-	var n atomic.Int32
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			w.Header().Set("Retry-After", "0")
-			w.WriteHeader(429)
-			return
-		}
-		fmt.Fprint(w, `{"results":[{"matches":[],"declarations":[]}]}`)
-	}))
-	defer hs.Close()
-	c, _ := client.New(hs.URL, "", nil)
-	rs, err := c.Match(t.Context(), []registry.MatchItem{{URL: "https://example.com/"}})
-	if err != nil || len(rs) != 1 || n.Load() != 2 {
-		t.Errorf("got %v, %v after %d requests; want one result after 2", rs, err, n.Load())
-	}
-}
-
-func TestResponseShape(t *testing.T) {
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/v1/match":
-			fmt.Fprint(w, `{"results":[]}`) // fewer results than items
-		case "/v1/campaigns/big":
-			w.Write([]byte(`{"campaign":{"title":"`))
-			w.Write([]byte(strings.Repeat("x", client.MaxResponse)))
-			w.Write([]byte(`"}}`))
-		}
-	}))
-	defer hs.Close()
-	c, _ := client.New(hs.URL, "", nil)
-	if _, err := c.Match(t.Context(), []registry.MatchItem{{URL: "https://example.com/"}}); err == nil || !strings.Contains(err.Error(), "1 items sent, 0 answered") {
-		t.Errorf("short match answer: got %v, want an error naming the counts", err)
-	}
-	if _, err := c.Campaign(t.Context(), "big", "", 0); err == nil || !strings.Contains(err.Error(), "cap") {
-		t.Errorf("oversized answer: got %v, want the cap error", err)
-	}
-	if _, err := c.Match(t.Context(), make([]registry.MatchItem, registry.MaxBatch+1)); err == nil {
-		t.Errorf("match over MaxBatch: no error")
-	}
-}
-
-func TestNewRejects(t *testing.T) {
-	for _, u := range []string{"ftp://x", "x", "http://", "http://u:p@host", "http://h/?q=1"} {
-		if _, err := client.New(u, "", nil); err == nil {
-			t.Errorf("New(%q): no error", u)
-		}
-	}
-	if _, err := client.New("http://h", "a\nb", nil); err == nil {
-		t.Errorf("New with a token with a line break: no error")
-	}
-}
 
 func TestStatements(t *testing.T) {
 	offer := &store.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://t.example/", Contact: "mailto:a@t.example"}
@@ -157,7 +53,7 @@ func TestStatements(t *testing.T) {
 		{"no declaration, no statement", registry.MatchResult{Matches: []registry.WorkMatch{{WorkID: "wrk_1"}}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sts := client.Statements("http://r.example/", tc.res, []signals.Use{"train-genai", "train-ai"})
+			sts := registryevidence.Statements("http://r.example/", tc.res, []signals.Use{"train-genai", "train-ai"})
 			var got []want
 			for _, s := range sts {
 				if s.Mechanism != "registry" {
@@ -176,7 +72,7 @@ func TestStatements(t *testing.T) {
 }
 
 func ExampleTermsString() {
-	fmt.Println(client.TermsString([]store.Term{
+	fmt.Println(registryevidence.TermsString([]store.Term{
 		{Use: "train-genai", Decision: "deny"},
 		{Use: "train-ai", Decision: "license", Offer: &store.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://jane.example/licence"}},
 	}))
@@ -195,7 +91,7 @@ func FuzzStatements(f *testing.F) {
 		if json.Unmarshal([]byte(answer), &res) != nil {
 			return
 		}
-		for _, s := range client.Statements("http://r.example", res, nil) {
+		for _, s := range registryevidence.Statements("http://r.example", res, nil) {
 			if s.Mechanism != "registry" {
 				t.Fatalf("mechanism %q", s.Mechanism)
 			}
@@ -209,7 +105,7 @@ func FuzzStatements(f *testing.F) {
 			}
 			one := res
 			one.Declarations = []registry.AppliedDeclaration{d}
-			for _, s := range client.Statements("http://r.example", one, nil) {
+			for _, s := range registryevidence.Statements("http://r.example", one, nil) {
 				for u, v := range s.Uses {
 					if v == signals.Allow {
 						t.Fatalf("allow for %s through a %q match via %q", u, d.Confidence, d.AppliesVia)
