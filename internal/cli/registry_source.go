@@ -1,12 +1,10 @@
 package cli
 
 // What the client commands (account, register, declare, key, lookup,
-// domain, campaign) and check share: the registry flags, the token, the
-// declaration flags, receipts on disk, and the registry as a mechanism of
-// check (signals.RegistrySource).
+// domain, campaign, works, declarations) and check share: the registry
+// flags, the token, the declaration flags and receipts on disk.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,16 +16,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
-	"github.com/askfirst/askfirst/internal/client"
-	"github.com/askfirst/askfirst/internal/identify"
-	"github.com/askfirst/askfirst/internal/ledger"
-	"github.com/askfirst/askfirst/internal/registry"
-	"github.com/askfirst/askfirst/internal/registryevidence"
-	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/client"
 	"github.com/askfirst/askfirst/signals"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // maxTokenFile caps a token file.
@@ -153,8 +145,8 @@ func addTermsFlags(fs *flag.FlagSet) *termsFlags {
 }
 
 // terms builds the terms; an error is a usage error.
-func (t *termsFlags) terms() ([]store.Term, error) {
-	var out []store.Term
+func (t *termsFlags) terms() ([]wire.Term, error) {
+	var out []wire.Term
 	seen := map[signals.Use]string{}
 	add := func(flagName, list, decision string) error {
 		if list == "" {
@@ -169,9 +161,9 @@ func (t *termsFlags) terms() ([]store.Term, error) {
 				return fmt.Errorf("use %s given to both --%s and --%s", u, prev, flagName)
 			}
 			seen[u] = flagName
-			term := store.Term{Use: string(u), Decision: decision}
+			term := wire.Term{Use: string(u), Decision: decision}
 			if decision == "license" {
-				term.Offer = &store.Offer{Price: *t.price, Currency: strings.ToUpper(*t.currency), TermsURL: *t.termsURL, Contact: *t.contact}
+				term.Offer = &wire.Offer{Price: *t.price, Currency: strings.ToUpper(*t.currency), TermsURL: *t.termsURL, Contact: *t.contact}
 			}
 			out = append(out, term)
 		}
@@ -203,7 +195,7 @@ func (t *termsFlags) terms() ([]store.Term, error) {
 
 // saveReceipt writes a receipt as DIR/<log index>.json (DESIGN §5) and
 // returns the file's path.
-func saveReceipt(dir string, rc ledger.Receipt) (string, error) {
+func saveReceipt(dir string, rc wire.Receipt) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("save receipt %d: %w", rc.Index, unwrapPathError(err))
 	}
@@ -218,113 +210,55 @@ func saveReceipt(dir string, rc ledger.Receipt) (string, error) {
 	return path, nil
 }
 
-// matchItem turns a file's codes into a match query.
-func matchItem(res *identify.Result) registry.MatchItem {
-	it := registry.MatchItem{ISCC: res.ISCC, Datahash: res.Datahash}
-	for _, u := range []string{res.Units.Meta, res.Units.Content, res.Units.Data, res.Units.Instance} {
-		if u != "" {
-			it.Units = append(it.Units, u)
-		}
-	}
-	if res.PDQ != nil {
-		it.PDQ = res.PDQ.Hash
-	}
-	return it
+// pageFlags are --limit and --after of the list commands (campaign list,
+// works list, declarations list).
+type pageFlags struct {
+	limit *int
+	after *string
 }
 
-// registrySource asks a registry about check's targets: by URL, and by
-// the codes of the content when check has it (a local file, or a URL
-// fetched in full). Concurrent targets share POST /v1/match calls
-// (matchBatcher), so a check of many URLs does not send one request each.
-type registrySource struct {
-	c     *client.Client
-	uses  []signals.Use
-	id    identify.Options
-	batch matchBatcher
+func addPageFlags(fs *flag.FlagSet, what string) *pageFlags {
+	return &pageFlags{
+		limit: fs.Int("limit", 0, "list at most N "+what+" (default: all)"),
+		after: fs.String("after", "", "list the "+what+" after this ID (where an earlier --limit stopped)"),
+	}
 }
 
-// Statements implements signals.RegistrySource.
-func (s *registrySource) Statements(ctx context.Context, target string, data []byte) ([]signals.Statement, error) {
-	var it registry.MatchItem
-	if data != nil {
-		res, err := identify.Reader(ctx, identify.NameFromPath(target), bytes.NewReader(data), s.id)
-		if res == nil {
-			return nil, fmt.Errorf("compute the codes of %s: %w", target, err)
-		}
-		it = matchItem(res)
+// check reports a bad --limit as a usage error of cmd (exit code, or -1).
+func (p *pageFlags) check(e *env, cmd string) int {
+	if *p.limit < 0 {
+		e.errorf("%s: --limit %d: want a positive number, or 0 for all", cmd, *p.limit)
+		return ExitUsage
 	}
-	if isURL(target) {
-		it.URL = target
-	}
-	if it.URL == "" && it.ISCC == "" && it.Datahash == "" && len(it.Units) == 0 && it.PDQ == "" {
-		return nil, nil
-	}
-	res, err := s.batch.match(ctx, s.c, it)
-	if err != nil {
-		return []signals.Statement{registryevidence.Unreachable(s.c.URL(), err, s.uses)}, nil
-	}
-	return registryevidence.Statements(s.c.URL(), res, s.uses), nil
+	return -1
 }
 
-// Batching of concurrent lookups.
-const (
-	matchWindow   = 3 * time.Millisecond // how long the first caller waits for others
-	matchBatchMax = 1000                 // items per call
-)
-
-// matchBatcher coalesces concurrent lookups into one call: the first
-// caller of a batch waits matchWindow for others to join, then sends them
-// all and hands each its result. The zero value is ready to use.
-type matchBatcher struct {
-	mu      sync.Mutex
-	pending *matchBatch
+// each calls page for one page after another, from --after on, until the
+// list ends or --limit items were listed; page returns the cursor of the
+// next page ("" at the end) and how many items it listed. each returns the
+// cursor where it stopped because of --limit ("" when the list ended).
+func (p *pageFlags) each(ctx context.Context, page func(ctx context.Context, after string, limit int) (next string, n int, err error)) (string, error) {
+	after, left := *p.after, *p.limit
+	for {
+		size := wire.MaxPageSize
+		if *p.limit > 0 {
+			size = min(size, left)
+		}
+		next, n, err := page(ctx, after, size)
+		if err != nil || next == "" {
+			return "", err
+		}
+		if left -= n; *p.limit > 0 && left <= 0 {
+			return next, nil
+		}
+		after = next
+	}
 }
 
-type matchBatch struct {
-	items []registry.MatchItem
-	done  chan struct{}
-	res   []registry.MatchResult
-	err   error
-}
-
-func (b *matchBatcher) match(ctx context.Context, c *client.Client, it registry.MatchItem) (registry.MatchResult, error) {
-	b.mu.Lock()
-	leader := false
-	if b.pending == nil || len(b.pending.items) >= matchBatchMax {
-		b.pending, leader = &matchBatch{done: make(chan struct{})}, true
+// plural is "1 signature", "2 signatures".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	bt := b.pending
-	i := len(bt.items)
-	bt.items = append(bt.items, it)
-	b.mu.Unlock()
-	if leader {
-		t := time.NewTimer(matchWindow)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-		}
-		b.mu.Lock()
-		if b.pending == bt {
-			b.pending = nil
-		}
-		items := bt.items // no more joiners: bt is no longer pending
-		b.mu.Unlock()
-		if err := ctx.Err(); err != nil {
-			bt.err = err
-		} else {
-			bt.res, bt.err = c.Match(ctx, items)
-		}
-		close(bt.done)
-	} else {
-		select {
-		case <-bt.done:
-		case <-ctx.Done():
-			return registry.MatchResult{}, ctx.Err()
-		}
-	}
-	if bt.err != nil {
-		return registry.MatchResult{}, bt.err
-	}
-	return bt.res[i], nil
+	return fmt.Sprintf("%d %ss", n, noun)
 }

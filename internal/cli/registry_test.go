@@ -158,7 +158,7 @@ func TestRegistryEndToEnd(t *testing.T) {
 			ID    string `json:"id"`
 			Terms []struct{ Use, Decision string }
 		}
-		Receipts []string
+		Receipts []string `json:"receipt_files"`
 	}
 	regs := jsonLines[regLine](t, out)
 	if len(regs) != 5 {
@@ -357,7 +357,7 @@ func TestRegistryEndToEnd(t *testing.T) {
 	mustRun(t, dir, 0, "account", "create", "--name", "Photographers Guild", "--kind", "organisation", "--save", "guild.token")
 	var created struct {
 		Campaign struct{ ID, Title string }
-		Receipt  string
+		Receipt  string `json:"receipt_file"`
 	}
 	json.Unmarshal([]byte(mustRun(t, dir, 0, "campaign", "create", "--token-file", "guild.token", "--title", "Ask first",
 		"--statement", "Our works may not train AI without a licence.", "--receipts", "receipts", "--json")), &created)
@@ -493,7 +493,7 @@ func TestClientUsageErrors(t *testing.T) {
 		{[]string{"lookup"}, 2, "nothing to look up"},
 		{[]string{"lookup", "--registry", "ftp://x", "ISCC:AAA"}, 2, "--registry"},
 		{[]string{"lookup", "ISCC:KECXZSPW6ZKAMPMOYCAH6A37AV7Q7WLMKSEF47OZMBPSH47I4TJEAOA"}, 1, "is a registry running"},
-		{[]string{"campaign"}, 2, "want create, sign or show"},
+		{[]string{"campaign"}, 2, "want create, sign, show or list"},
 		{[]string{"campaign", "sign", "cmp_x"}, 2, "--name"},
 		{[]string{"domain", "claim"}, 2, "DOMAIN"},
 		{[]string{"key", "add"}, 2, "KEYFILE"},

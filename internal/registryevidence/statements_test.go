@@ -7,19 +7,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/askfirst/askfirst/internal/registry"
 	"github.com/askfirst/askfirst/internal/registryevidence"
-	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/signals"
+	"github.com/askfirst/askfirst/wire"
 )
 
 func TestStatements(t *testing.T) {
-	offer := &store.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://t.example/", Contact: "mailto:a@t.example"}
+	offer := &wire.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://t.example/", Contact: "mailto:a@t.example"}
 	sigOffer := &signals.Offer{Price: "0.05", Currency: "EUR", Terms: "https://t.example/", Contact: "mailto:a@t.example", Holder: "Jane"}
-	decl := func(via, conf string, terms ...store.Term) registry.MatchResult {
-		return registry.MatchResult{
-			Matches:      []registry.WorkMatch{{WorkID: "wrk_1", MatchedBy: "similarity", Unit: "ISCC:EEA", Distance: 3, Confidence: conf}},
-			Declarations: []registry.AppliedDeclaration{{ID: "dcl_1", Account: "acc_1", AccountName: "Jane", Subject: store.Subject{Kind: "work", Value: "wrk_1"}, Terms: terms, LogIndex: 7, AppliesVia: via, Confidence: conf}},
+	decl := func(via, conf string, terms ...wire.Term) wire.MatchResult {
+		return wire.MatchResult{
+			Matches:      []wire.WorkMatch{{Work: "wrk_1", MatchedBy: "similarity", Unit: "ISCC:EEA", Distance: 3, Confidence: conf}},
+			Declarations: []wire.AppliedDeclaration{{Declaration: wire.Declaration{ID: "dcl_1", Account: "acc_1", Subject: wire.Subject{Kind: "work", Value: "wrk_1"}, Terms: terms, LogIndex: 7}, AccountName: "Jane", AppliesVia: via, Confidence: conf}},
 		}
 	}
 	type want struct {
@@ -29,28 +28,28 @@ func TestStatements(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		res  registry.MatchResult
+		res  wire.MatchResult
 		want []want
 	}{
-		{"deny train-ai reserves train-genai too", decl("work:wrk_1", "exact", store.Term{Use: "train-ai", Decision: "deny"}),
+		{"deny train-ai reserves train-genai too", decl("work:wrk_1", "exact", wire.Term{Use: "train-ai", Decision: "deny"}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "deny", "train-genai": "deny"}}}},
-		{"deny train-genai leaves train-ai", decl("work:wrk_1", "exact", store.Term{Use: "train-genai", Decision: "deny"}),
+		{"deny train-genai leaves train-ai", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "deny"}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "deny"}}}},
-		{"license carries the offer, broadly", decl("work:wrk_1", "unconfirmed", store.Term{Use: "train-ai", Decision: "license", Offer: offer}),
+		{"license carries the offer, broadly", decl("work:wrk_1", "unconfirmed", wire.Term{Use: "train-ai", Decision: "license", Offer: offer}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "license", "train-genai": "license"}, Offer: sigOffer}}},
-		{"deny beats a licence of the broader use", decl("work:wrk_1", "exact", store.Term{Use: "train-genai", Decision: "deny"}, store.Term{Use: "train-ai", Decision: "license", Offer: offer}),
+		{"deny beats a licence of the broader use", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "deny"}, wire.Term{Use: "train-ai", Decision: "license", Offer: offer}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "deny"}}, {Uses: map[signals.Use]signals.Verdict{"train-ai": "license", "train-genai": "license"}, Offer: sigOffer}}},
-		{"allow grants only its use on a confirmed match", decl("work:wrk_1", "confirmed", store.Term{Use: "train-ai", Decision: "allow"}),
+		{"allow grants only its use on a confirmed match", decl("work:wrk_1", "confirmed", wire.Term{Use: "train-ai", Decision: "allow"}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "allow"}}}},
-		{"allow not applied on an unconfirmed match", decl("work:wrk_1", "unconfirmed", store.Term{Use: "search", Decision: "allow"}, store.Term{Use: "ai-input", Decision: "deny"}),
+		{"allow not applied on an unconfirmed match", decl("work:wrk_1", "unconfirmed", wire.Term{Use: "search", Decision: "allow"}, wire.Term{Use: "ai-input", Decision: "deny"}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"ai-input": "deny"}, Warnings: 1}}},
-		{"allow by domain", decl("domain", "", store.Term{Use: "search", Decision: "allow"}),
+		{"allow by domain", decl("domain", "", wire.Term{Use: "search", Decision: "allow"}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"search": "allow"}}}},
-		{"a broad deny wins over a narrow allow", decl("work:wrk_1", "exact", store.Term{Use: "train-genai", Decision: "allow"}, store.Term{Use: "train-ai", Decision: "deny"}),
+		{"a broad deny wins over a narrow allow", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "allow"}, wire.Term{Use: "train-ai", Decision: "deny"}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "deny", "train-genai": "deny"}}}},
-		{"an item the registry could not read is unknown", registry.MatchResult{Error: "bad pdq"},
+		{"an item the registry could not read is unknown", wire.MatchResult{Error: "bad pdq"},
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "unknown", "train-ai": "unknown"}, Warnings: 1}}},
-		{"no declaration, no statement", registry.MatchResult{Matches: []registry.WorkMatch{{WorkID: "wrk_1"}}}, nil},
+		{"no declaration, no statement", wire.MatchResult{Matches: []wire.WorkMatch{{Work: "wrk_1"}}}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sts := registryevidence.Statements("http://r.example/", tc.res, []signals.Use{"train-genai", "train-ai"})
@@ -72,9 +71,9 @@ func TestStatements(t *testing.T) {
 }
 
 func ExampleTermsString() {
-	fmt.Println(registryevidence.TermsString([]store.Term{
+	fmt.Println(registryevidence.TermsString([]wire.Term{
 		{Use: "train-genai", Decision: "deny"},
-		{Use: "train-ai", Decision: "license", Offer: &store.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://jane.example/licence"}},
+		{Use: "train-ai", Decision: "license", Offer: &wire.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://jane.example/licence"}},
 	}))
 	// Output: train-genai deny; train-ai license 0.05 EUR per item terms https://jane.example/licence
 }
@@ -87,7 +86,7 @@ func FuzzStatements(f *testing.F) {
 	f.Add(`{"declarations":[{"id":"d","terms":[{"use":"train-ai","decision":"license","offer":{"price":"1"}}],"applies_via":"domain"}]}`)
 	f.Add(`{"error":"bad"}`)
 	f.Fuzz(func(t *testing.T, answer string) {
-		var res registry.MatchResult
+		var res wire.MatchResult
 		if json.Unmarshal([]byte(answer), &res) != nil {
 			return
 		}
@@ -104,7 +103,7 @@ func FuzzStatements(f *testing.F) {
 				continue
 			}
 			one := res
-			one.Declarations = []registry.AppliedDeclaration{d}
+			one.Declarations = []wire.AppliedDeclaration{d}
 			for _, s := range registryevidence.Statements("http://r.example", one, nil) {
 				for u, v := range s.Uses {
 					if v == signals.Allow {

@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/askfirst/askfirst/internal/client"
-	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/client"
+	"github.com/askfirst/askfirst/wire"
 )
 
 const secret = "aft_secret-token-value"
@@ -71,7 +71,7 @@ func TestRetryAfter429(t *testing.T) {
 	}))
 	defer hs.Close()
 	c, _ := client.New(hs.URL, "", nil)
-	rs, err := c.Match(t.Context(), []registry.MatchItem{{URL: "https://example.com/"}})
+	rs, err := c.Match(t.Context(), []wire.MatchItem{{URL: "https://example.com/"}})
 	if err != nil || len(rs) != 1 || n.Load() != 2 {
 		t.Errorf("got %v, %v after %d requests; want one result after 2", rs, err, n.Load())
 	}
@@ -90,13 +90,13 @@ func TestResponseShape(t *testing.T) {
 	}))
 	defer hs.Close()
 	c, _ := client.New(hs.URL, "", nil)
-	if _, err := c.Match(t.Context(), []registry.MatchItem{{URL: "https://example.com/"}}); err == nil || !strings.Contains(err.Error(), "1 items sent, 0 answered") {
+	if _, err := c.Match(t.Context(), []wire.MatchItem{{URL: "https://example.com/"}}); err == nil || !strings.Contains(err.Error(), "1 items sent, 0 answered") {
 		t.Errorf("short match answer: got %v, want an error naming the counts", err)
 	}
 	if _, err := c.Campaign(t.Context(), "big", "", 0); err == nil || !strings.Contains(err.Error(), "cap") {
 		t.Errorf("oversized answer: got %v, want the cap error", err)
 	}
-	if _, err := c.Match(t.Context(), make([]registry.MatchItem, registry.MaxBatch+1)); err == nil {
+	if _, err := c.Match(t.Context(), make([]wire.MatchItem, wire.MaxBatch+1)); err == nil {
 		t.Errorf("match over MaxBatch: no error")
 	}
 }

@@ -1,10 +1,18 @@
 // Package client is the Go client of the askfirst registry's HTTP API
-// (DESIGN §6, internal/api): one method per route the command line uses,
-// bearer-token authentication, RFC 9457 problem+json errors decoded into
-// *Error, timeouts and response size caps.
+// (DESIGN §6): one method per /v1 route, the requests and answers of
+// package wire, bearer-token authentication, RFC 9457 problem answers
+// decoded into *Error, timeouts and response size caps.
 //
-// It does not retry writes except after a 429 (the server did not act on
-// the request), and it never logs: the token appears in no error message.
+// It is public, with package wire, so that other Go programs — a
+// dataset pipeline, a crawler, a publishing system — can register works,
+// declare and look items up without copying the API's types or the
+// command line's code. It imports nothing but the standard library and
+// wire: none of the registry's rules, matching or content codes, which
+// stay on the server.
+//
+// A Client does not retry writes except after a 429 (the server did not
+// act on the request), and it never logs: the token appears in no error
+// message.
 package client
 
 import (
@@ -20,14 +28,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/askfirst/askfirst/wire"
 )
 
 // Caps and timeouts of one exchange with the registry.
 const (
 	// MaxResponse caps the body of an ordinary response.
 	MaxResponse = 8 << 20
-	// MaxBatchResponse caps the body of a batch response (register, match):
-	// 10,000 works with two receipts each.
+	// MaxBatchResponse caps the body of a batch response (register, match,
+	// lookup): wire.MaxBatch works with two receipts each.
 	MaxBatchResponse = 512 << 20
 	// MaxProblem caps a problem+json body.
 	MaxProblem = 64 << 10
@@ -47,7 +57,7 @@ const DefaultURL = "http://127.0.0.1:7700"
 type Error struct {
 	Op     string // "POST /v1/works"
 	Status int    // HTTP status; 0 when no answer came
-	Type   string // problem type URI
+	Type   string // problem type URI (wire.ProblemTypeBase + kind)
 	Title  string
 	Detail string
 	Err    error // the transport error when Status is 0
@@ -75,11 +85,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Kind is the last path segment of the problem type
-// ("unauthenticated", "forbidden", "not-found", ...).
+// Kind is the problem's kind, one of the wire.Problem* constants
+// ("unauthenticated", "forbidden", "not-found", ...), or "" when the
+// answer was not a problem of the registry.
 func (e *Error) Kind() string {
-	if i := strings.LastIndexByte(e.Type, '/'); i >= 0 && i < len(e.Type)-1 {
-		return e.Type[i+1:]
+	if k, ok := strings.CutPrefix(e.Type, wire.ProblemTypeBase); ok {
+		return k
 	}
 	return ""
 }
@@ -193,11 +204,7 @@ func decodeResponse(op string, resp *http.Response, out any, limit int64) error 
 	if resp.StatusCode/100 != 2 {
 		e := &Error{Op: op, Status: resp.StatusCode, Title: http.StatusText(resp.StatusCode)}
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, MaxProblem))
-		var p struct {
-			Type   string `json:"type"`
-			Title  string `json:"title"`
-			Detail string `json:"detail"`
-		}
+		var p wire.Problem
 		if json.Unmarshal(data, &p) == nil && (p.Type != "" || p.Detail != "") {
 			e.Type, e.Detail = p.Type, p.Detail
 			if p.Title != "" {
