@@ -30,6 +30,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/askfirst/askfirst/internal/capped"
 	"github.com/askfirst/askfirst/internal/dataset"
 	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/signals"
@@ -492,7 +493,7 @@ func (o *Options) check(ctx context.Context, w *work) {
 	}
 	w.query.ISCC = it.ISCC
 	if it.Content != nil {
-		data, err := readCapped(it.Content, o.MaxContent)
+		data, err := readContent(it.Content, o.MaxContent)
 		if err != nil {
 			rec.Failed = fmt.Sprintf("read %s: %v", it.MediaName, err)
 			return
@@ -518,18 +519,16 @@ func (o *Options) check(ctx context.Context, w *work) {
 	}
 }
 
-func readCapped(open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
+// readContent reads an item's content, at most limit bytes.
+func readContent(open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
 	rc, err := open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	data, err := capped.Read(rc, limit)
 	if err != nil {
 		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("over the %d-byte cap", limit)
 	}
 	return data, nil
 }

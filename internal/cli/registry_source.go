@@ -10,7 +10,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/askfirst/askfirst/client"
+	"github.com/askfirst/askfirst/internal/capped"
 	"github.com/askfirst/askfirst/signals"
 	"github.com/askfirst/askfirst/wire"
 )
@@ -81,17 +82,13 @@ func (e *env) matchClient(u string) (*client.Client, int) {
 }
 
 func readTokenFile(path string) (string, error) {
-	f, err := os.Open(path)
+	data, err := capped.ReadFile(path, maxTokenFile)
 	if err != nil {
-		return "", unwrapPathError(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > maxTokenFile {
-		return "", fmt.Errorf("%s: over the %d-byte cap for a token file", path, maxTokenFile)
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Op == "open" {
+			return "", unwrapPathError(err)
+		}
+		return "", fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
 	tok := strings.TrimSpace(string(data))
 	if tok == "" {
