@@ -68,28 +68,30 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, p registry.Principal
 	return writeJSON(w, http.StatusOK, wire.Me{Account: registry.AccountOut(p.Account), Token: wire.Token{ID: p.Token.ID, Scope: p.Token.Scope, Label: p.Token.Label}})
 }
 
-func (s *Server) ownWorks(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
+// writePage answers a page of a list: fetch gets the request's ?after
+// and ?limit.
+func writePage[T any](w http.ResponseWriter, r *http.Request, fetch func(after string, limit int) (T, error)) error {
 	after, limit, err := page(r)
 	if err != nil {
 		return err
 	}
-	out, err := s.reg.OwnWorks(r.Context(), p, after, limit)
+	out, err := fetch(after, limit)
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
 
+func (s *Server) ownWorks(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
+	return writePage(w, r, func(after string, limit int) (wire.WorkList, error) {
+		return s.reg.OwnWorks(r.Context(), p, after, limit)
+	})
+}
+
 func (s *Server) ownDeclarations(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	after, limit, err := page(r)
-	if err != nil {
-		return err
-	}
-	out, err := s.reg.OwnDeclarations(r.Context(), p, after, limit)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writePage(w, r, func(after string, limit int) (wire.DeclarationList, error) {
+		return s.reg.OwnDeclarations(r.Context(), p, after, limit)
+	})
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
@@ -258,15 +260,9 @@ func (s *Server) verifyDomain(w http.ResponseWriter, r *http.Request, p registry
 }
 
 func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, _ registry.Principal) error {
-	after, limit, err := page(r)
-	if err != nil {
-		return err
-	}
-	out, err := s.reg.Campaigns(r.Context(), after, limit)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writePage(w, r, func(after string, limit int) (wire.CampaignList, error) {
+		return s.reg.Campaigns(r.Context(), after, limit)
+	})
 }
 
 func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, p registry.Principal) error {

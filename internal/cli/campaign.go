@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/askfirst/askfirst/client"
 	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/wire"
 )
@@ -202,53 +203,22 @@ func campaignShow(ctx context.Context, e *env, args []string) int {
 	return ExitOK
 }
 
-func campaignList(ctx context.Context, e *env, args []string) int {
-	fs := e.newFlagSet("campaign list", "[--limit N] [--after ID] [--json]\n\n"+
-		"Lists the registry's campaigns by ID, with their organiser and count of signatures; with\n"+
-		"--json one object per campaign per line (JSON Lines).")
-	rf := e.addRegistryFlags(fs)
-	pf := addPageFlags(fs, "campaigns")
-	jsonOut := fs.Bool("json", false, "print one JSON object per campaign per line (JSON Lines)")
-	if code := parseFlags(fs, args); code >= 0 {
-		return code
-	}
-	if fs.NArg() > 0 {
-		e.errorf("campaign list: unexpected argument %q", fs.Arg(0))
-		return ExitUsage
-	}
-	if code := pf.check(e, "campaign list"); code >= 0 {
-		return code
-	}
-	c, code := e.registryClient(rf, false)
-	if code >= 0 {
-		return code
-	}
-	n := 0
-	more, err := pf.each(ctx, func(ctx context.Context, after string, limit int) (string, int, error) {
+var campaignLister = lister[wire.CampaignSummary]{
+	name: "campaign list", what: "campaigns",
+	synopsis: "[--limit N] [--after ID] [--json]\n\n" +
+		"Lists the registry's campaigns by ID, with their organiser and count of signatures; with\n" +
+		"--json one object per campaign per line (JSON Lines).",
+	page: func(ctx context.Context, c *client.Client, after string, limit int) ([]wire.CampaignSummary, string, error) {
 		l, err := c.Campaigns(ctx, after, limit)
-		if err != nil {
-			return "", 0, err
-		}
-		for _, cs := range l.Campaigns {
-			n++
-			if *jsonOut {
-				printJSON(e, cs)
-				continue
-			}
-			fmt.Fprintf(e.stdout, "%s  %q by %s (%s), %s, log %d\n", cs.Campaign.ID, cs.Campaign.Title, cs.Campaign.AccountName, cs.Campaign.Account,
-				plural(cs.Signatures, "signature"), cs.Campaign.LogIndex)
-		}
-		return l.Next, len(l.Campaigns), nil
-	})
-	if err != nil {
-		return e.apiError("campaign list", err, c.URL())
-	}
-	switch {
-	case *jsonOut:
-	case n == 0:
-		fmt.Fprintf(e.stdout, "no campaigns at %s\n", c.URL())
-	case more != "":
-		fmt.Fprintf(e.stdout, "more: askfirst campaign list --after %s\n", more)
-	}
-	return ExitOK
+		return l.Campaigns, l.Next, err
+	},
+	show: func(e *env, cs wire.CampaignSummary) {
+		fmt.Fprintf(e.stdout, "%s  %q by %s (%s), %s, log %d\n", cs.Campaign.ID, cs.Campaign.Title, cs.Campaign.AccountName, cs.Campaign.Account,
+			plural(cs.Signatures, "signature"), cs.Campaign.LogIndex)
+	},
+	none: "no campaigns at %s",
+}
+
+func campaignList(ctx context.Context, e *env, args []string) int {
+	return campaignLister.run(ctx, e, args)
 }

@@ -5,7 +5,6 @@ package cli
 // flags, the token, the declaration flags and receipts on disk.
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -205,51 +204,6 @@ func saveReceipt(dir string, rc wire.Receipt) (string, error) {
 		return "", fmt.Errorf("save receipt %d: %w", rc.Index, err)
 	}
 	return path, nil
-}
-
-// pageFlags are --limit and --after of the list commands (campaign list,
-// works list, declarations list).
-type pageFlags struct {
-	limit *int
-	after *string
-}
-
-func addPageFlags(fs *flag.FlagSet, what string) *pageFlags {
-	return &pageFlags{
-		limit: fs.Int("limit", 0, "list at most N "+what+" (default: all)"),
-		after: fs.String("after", "", "list the "+what+" after this ID (where an earlier --limit stopped)"),
-	}
-}
-
-// check reports a bad --limit as a usage error of cmd (exit code, or -1).
-func (p *pageFlags) check(e *env, cmd string) int {
-	if *p.limit < 0 {
-		e.errorf("%s: --limit %d: want a positive number, or 0 for all", cmd, *p.limit)
-		return ExitUsage
-	}
-	return -1
-}
-
-// each calls page for one page after another, from --after on, until the
-// list ends or --limit items were listed; page returns the cursor of the
-// next page ("" at the end) and how many items it listed. each returns the
-// cursor where it stopped because of --limit ("" when the list ended).
-func (p *pageFlags) each(ctx context.Context, page func(ctx context.Context, after string, limit int) (next string, n int, err error)) (string, error) {
-	after, left := *p.after, *p.limit
-	for {
-		size := wire.MaxPageSize
-		if *p.limit > 0 {
-			size = min(size, left)
-		}
-		next, n, err := page(ctx, after, size)
-		if err != nil || next == "" {
-			return "", err
-		}
-		if left -= n; *p.limit > 0 && left <= 0 {
-			return next, nil
-		}
-		after = next
-	}
 }
 
 // plural is "1 signature", "2 signatures".

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/askfirst/askfirst/client"
 	"github.com/askfirst/askfirst/internal/registryevidence"
+	"github.com/askfirst/askfirst/wire"
 )
 
 const worksUsage = "list [--limit N] [--after ID] [--json]\n\n" +
@@ -13,6 +15,32 @@ const worksUsage = "list [--limit N] [--after ID] [--json]\n\n" +
 	"prefix or the domain of a URL it is published at, on all your works — the newest among\n" +
 	"equals. With --json one object per work per line (JSON Lines): {\"work\": {...},\n" +
 	"\"declaration\": {...}}, the declaration absent when none applies."
+
+var worksList = lister[wire.OwnWork]{
+	name: "works list", synopsis: worksUsage[len("list "):], what: "works", token: true,
+	page: func(ctx context.Context, c *client.Client, after string, limit int) ([]wire.OwnWork, string, error) {
+		l, err := c.OwnWorks(ctx, after, limit)
+		return l.Works, l.Next, err
+	},
+	show: func(e *env, ow wire.OwnWork) {
+		w := ow.Work
+		name := w.Title
+		if name == "" {
+			name = "(untitled)"
+		}
+		code := w.ISCC
+		if code == "" {
+			code = w.Datahash
+		}
+		fmt.Fprintf(e.stdout, "%s  %q  %s  log %d\n", w.ID, name, code, w.LogIndex)
+		if d := ow.Declaration; d != nil {
+			fmt.Fprintf(e.stdout, "  declaration %s on %s (log %d): %s\n", d.ID, d.Subject, d.LogIndex, registryevidence.TermsString(d.Terms))
+		} else {
+			fmt.Fprintf(e.stdout, "  no declaration applies\n")
+		}
+	},
+	none: "no works registered by this account at %s",
+}
 
 func runWorks(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 || args[0] != "list" {
@@ -24,64 +52,5 @@ func runWorks(ctx context.Context, e *env, args []string) int {
 		e.hintf("askfirst works list --limit 20")
 		return ExitUsage
 	}
-	fs := e.newFlagSet("works list", worksUsage[len("list "):])
-	rf := e.addRegistryFlags(fs)
-	pf := addPageFlags(fs, "works")
-	jsonOut := fs.Bool("json", false, "print one JSON object per work per line (JSON Lines)")
-	if code := parseFlags(fs, args[1:]); code >= 0 {
-		return code
-	}
-	if fs.NArg() > 0 {
-		e.errorf("works list: unexpected argument %q", fs.Arg(0))
-		return ExitUsage
-	}
-	if code := pf.check(e, "works list"); code >= 0 {
-		return code
-	}
-	c, code := e.registryClient(rf, true)
-	if code >= 0 {
-		return code
-	}
-	n := 0
-	more, err := pf.each(ctx, func(ctx context.Context, after string, limit int) (string, int, error) {
-		l, err := c.OwnWorks(ctx, after, limit)
-		if err != nil {
-			return "", 0, err
-		}
-		for _, ow := range l.Works {
-			n++
-			if *jsonOut {
-				printJSON(e, ow)
-				continue
-			}
-			w := ow.Work
-			name := w.Title
-			if name == "" {
-				name = "(untitled)"
-			}
-			code := w.ISCC
-			if code == "" {
-				code = w.Datahash
-			}
-			fmt.Fprintf(e.stdout, "%s  %q  %s  log %d\n", w.ID, name, code, w.LogIndex)
-			d := ow.Declaration
-			if d == nil {
-				fmt.Fprintf(e.stdout, "  no declaration applies\n")
-				continue
-			}
-			fmt.Fprintf(e.stdout, "  declaration %s on %s (log %d): %s\n", d.ID, d.Subject, d.LogIndex, registryevidence.TermsString(d.Terms))
-		}
-		return l.Next, len(l.Works), nil
-	})
-	if err != nil {
-		return e.apiError("works list", err, c.URL())
-	}
-	switch {
-	case *jsonOut:
-	case n == 0:
-		fmt.Fprintf(e.stdout, "no works registered by this account at %s\n", c.URL())
-	case more != "":
-		fmt.Fprintf(e.stdout, "more: askfirst works list --after %s\n", more)
-	}
-	return ExitOK
+	return worksList.run(ctx, e, args[1:])
 }

@@ -172,13 +172,9 @@ func (r *Registry) Campaign(ctx context.Context, id, after string, limit int) (C
 		if v.Signatures, _, err = tx.SignatureCount(id); err != nil {
 			return err
 		}
-		if v.Listed, err = tx.Signatures(id, true, after, limit+1); err != nil {
-			return err
-		}
-		if len(v.Listed) > limit {
-			v.Listed, v.Next = v.Listed[:limit], v.Listed[limit-1].ID
-		}
-		return nil
+		listed, err := tx.Signatures(id, true, after, limit+1)
+		v.Listed, v.Next = cut(listed, limit, func(s store.Signature) string { return s.ID })
+		return err
 	})
 	if err != nil {
 		return v, fmt.Errorf("campaign %s: %w", id, err)

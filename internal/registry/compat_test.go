@@ -2,7 +2,6 @@ package registry_test
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -95,14 +94,8 @@ func TestLegacyEntries(t *testing.T) {
 // subject in the old shape ({"Domain","Kind","Value"}) is still accepted,
 // and so is one signed in the wire's shape; anything else is refused.
 func TestLegacySignedStatement(t *testing.T) {
-	r := newRegistry(t)
+	r, alice, priv, k := signer(t)
 	ctx := t.Context()
-	alice := account(t, r, "Alice", "creator")
-	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	k, _, err := r.AddKey(ctx, alice, pub)
-	if err != nil {
-		t.Fatal(err)
-	}
 	subj := wire.Subject{Kind: wire.SubjectAccount, Value: alice.Account.ID}
 	legacy := fmt.Sprintf(`{"account":%q,"subject":{"Domain":"","Kind":"account","Value":%q},"terms":[{"decision":"deny","use":"train-ai"}],"type":"declaration"}`, alice.Account.ID, alice.Account.ID)
 	current, _ := jcs.Marshal(wire.DeclarationStatement{Type: "declaration", Account: alice.Account.ID, Subject: subj, Terms: deny("train-ai")})

@@ -21,6 +21,16 @@ func checkPage(limit int) (int, error) {
 	return limit, nil
 }
 
+// cut cuts a list read with limit+1 items to a page of limit and returns
+// the cursor of the next page: the ID of the page's last item, or "" when
+// nothing follows.
+func cut[T any](items []T, limit int, id func(T) string) ([]T, string) {
+	if len(items) <= limit {
+		return items, ""
+	}
+	return items[:limit], id(items[limit-1])
+}
+
 // OwnWorks returns a page of up to limit of p's works with IDs greater
 // than after, each with the declaration that applies to it today
 // (Applying). Next is set when more works follow.
@@ -35,9 +45,7 @@ func (r *Registry) OwnWorks(ctx context.Context, p Principal, after string, limi
 		if err != nil {
 			return err
 		}
-		if len(ws) > limit {
-			ws, out.Next = ws[:limit], ws[limit-1].ID
-		}
+		ws, out.Next = cut(ws, limit, func(w store.Work) string { return w.ID })
 		names := map[string]string{p.Account.ID: p.Account.Name}
 		for _, w := range ws {
 			d, err := applying(tx, w, names)
@@ -145,9 +153,7 @@ func (r *Registry) OwnDeclarations(ctx context.Context, p Principal, after strin
 		if err != nil {
 			return err
 		}
-		if len(ds) > limit {
-			ds, out.Next = ds[:limit], ds[limit-1].ID
-		}
+		ds, out.Next = cut(ds, limit, func(d store.Declaration) string { return d.ID })
 		for _, d := range ds {
 			out.Declarations = append(out.Declarations, DeclarationOut(d))
 		}
@@ -173,9 +179,7 @@ func (r *Registry) Campaigns(ctx context.Context, after string, limit int) (wire
 		if err != nil {
 			return err
 		}
-		if len(cs) > limit {
-			cs, out.Next = cs[:limit], cs[limit-1].ID
-		}
+		cs, out.Next = cut(cs, limit, func(c store.Campaign) string { return c.ID })
 		names := map[string]string{}
 		for _, c := range cs {
 			name, ok := names[c.AccountID]

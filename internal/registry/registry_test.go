@@ -274,15 +274,22 @@ func TestAuthorisation(t *testing.T) {
 	}
 }
 
-func TestSelfSignedDeclaration(t *testing.T) {
+// signer is a registry with an account, Alice, and a signing key of hers.
+func signer(t *testing.T) (*registry.Registry, registry.Principal, ed25519.PrivateKey, store.Key) {
+	t.Helper()
 	r := newRegistry(t)
-	ctx := t.Context()
 	alice := account(t, r, "Alice", "creator")
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	k, _, err := r.AddKey(ctx, alice, pub)
+	k, _, err := r.AddKey(t.Context(), alice, pub)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r, alice, priv, k
+}
+
+func TestSelfSignedDeclaration(t *testing.T) {
+	r, alice, priv, k := signer(t)
+	ctx := t.Context()
 	subj := store.Subject{Kind: store.SubjectAccount, Value: alice.Account.ID}
 	terms := deny("train-ai")
 	st := registry.DeclarationStatement{Type: "declaration", Account: alice.Account.ID, Subject: subj, Terms: terms}
