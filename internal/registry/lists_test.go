@@ -88,6 +88,11 @@ func TestOwnWorksApplying(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("declarations that apply (-want +got):\n%s", d)
 	}
+	// A lookup by domain names the declaring account as a match does.
+	lk, err := r.Lookup(ctx, "domain", "alice.example")
+	if err != nil || len(lk.Declarations) != 1 || lk.Declarations[0].ID != domain || lk.Declarations[0].AccountName != "Alice" {
+		t.Errorf("lookup of alice.example: %+v, %v; want declaration %s by Alice", lk.Declarations, err, domain)
+	}
 	// Another account's list holds none of Alice's works.
 	if l, err := r.OwnWorks(ctx, guild, "", 0); err != nil || len(l.Works) != 0 {
 		t.Errorf("the guild's works: %+v, %v; want none", l, err)

@@ -224,7 +224,11 @@ func (r *Registry) Lookup(ctx context.Context, by, value string) (MatchResult, e
 				return err
 			}
 			for _, x := range ds {
-				res.Declarations = append(res.Declarations, AppliedDeclaration{Declaration: DeclarationOut(x), AppliesVia: "domain"})
+				a, err := tx.Account(x.AccountID)
+				if err != nil {
+					return err
+				}
+				res.Declarations = append(res.Declarations, AppliedDeclaration{Declaration: DeclarationOut(x), AccountName: a.Name, AppliesVia: "domain"})
 			}
 			return nil
 		})
