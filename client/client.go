@@ -148,12 +148,20 @@ func (c *Client) ReceiptURL(index int64) string {
 	return c.URL() + "/v1/receipts/" + strconv.FormatInt(index, 10)
 }
 
+// octets is a request body sent as it is (application/octet-stream).
+type octets []byte
+
 // do sends one request and decodes a 2xx JSON answer into out (unless out
 // is nil), reading at most limit bytes. A problem answer is an *Error.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in any, out any, limit int64) error {
 	op := method + " " + path
 	var body []byte
-	if in != nil {
+	ctype := "application/json"
+	switch b := in.(type) {
+	case nil:
+	case octets:
+		body, ctype = b, "application/octet-stream"
+	default:
 		var err error
 		if body, err = json.Marshal(in); err != nil {
 			return &Error{Op: op, Err: fmt.Errorf("encode request: %w", err)}
@@ -168,7 +176,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return &Error{Op: op, Err: err}
 		}
 		if in != nil {
-			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Content-Type", ctype)
 		}
 		req.Header.Set("Accept", "application/json")
 		if c.token != "" {
@@ -219,12 +227,9 @@ func decodeResponse(op string, resp *http.Response, out any, limit int64) error 
 		io.Copy(io.Discard, io.LimitReader(resp.Body, limit))
 		return nil
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	data, err := readCapped(resp.Body, limit)
 	if err != nil {
 		return &Error{Op: op, Err: fmt.Errorf("read response: %w", err)}
-	}
-	if int64(len(data)) > limit {
-		return &Error{Op: op, Err: fmt.Errorf("response over the %d-byte cap", limit)}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return &Error{Op: op, Err: fmt.Errorf("decode response: %w", err)}
@@ -247,4 +252,18 @@ func retryAfter(h string) time.Duration {
 		return min(time.Duration(s)*time.Second, maxRetryWait)
 	}
 	return time.Second
+}
+
+// readCapped reads r to its end, failing beyond limit bytes. (The client
+// imports nothing of askfirst but wire, so it does not share
+// internal/capped.)
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("over the %d-byte cap", limit)
+	}
+	return data, nil
 }

@@ -3,7 +3,9 @@ package client
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 
@@ -98,6 +100,65 @@ func (c *Client) RegisterWorks(ctx context.Context, in wire.RegisterRequest) ([]
 		err = fmt.Errorf("POST /v1/works: %d works sent, %d answered", len(in.Works), len(out.Works))
 	}
 	return out.Works, err
+}
+
+// Upload describes a file sent to UploadWork: its name (for media
+// detection and the Meta-Code), the work's title, creator and locator, the
+// terms to declare, and the member an organisation registers for.
+type Upload struct {
+	Filename, Title, Creator, Locator string
+	Terms                             []wire.Term
+	OnBehalfOf                        string
+}
+
+// UploadWork sends a file, at most wire.MaxUploadBody bytes, for the
+// registry to compute its codes and register the work; the registry keeps
+// only the codes (POST /v1/works/upload). Prefer computing the codes
+// locally and RegisterWorks: the file then never leaves the machine.
+func (c *Client) UploadWork(ctx context.Context, file io.Reader, in Upload) (wire.Registered, error) {
+	data, err := readCapped(file, wire.MaxUploadBody)
+	if err != nil {
+		return wire.Registered{}, fmt.Errorf("upload %s: %w", in.Filename, err)
+	}
+	q := url.Values{}
+	for k, v := range map[string]string{"filename": in.Filename, "title": in.Title, "creator": in.Creator, "locator": in.Locator, "on_behalf_of": in.OnBehalfOf} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if len(in.Terms) > 0 {
+		t, err := json.Marshal(in.Terms)
+		if err != nil {
+			return wire.Registered{}, err
+		}
+		q.Set("terms", string(t))
+	}
+	var out wire.RegisterResponse
+	if err := c.do(ctx, "POST", "/v1/works/upload", q, octets(data), &out, MaxResponse); err != nil {
+		return wire.Registered{}, err
+	}
+	if len(out.Works) != 1 {
+		return wire.Registered{}, fmt.Errorf("POST /v1/works/upload: %d works answered, want 1", len(out.Works))
+	}
+	return out.Works[0], nil
+}
+
+// ImportDeclaration registers a work by ISCC with the declaration of a
+// TDM·AI-style document (POST /v1/declarations/import), for the caller or
+// for onBehalfOf, a member who delegated to it.
+func (c *Client) ImportDeclaration(ctx context.Context, in wire.ImportRequest, onBehalfOf string) (wire.Registered, error) {
+	q := url.Values{}
+	if onBehalfOf != "" {
+		q.Set("on_behalf_of", onBehalfOf)
+	}
+	var out wire.RegisterResponse
+	if err := c.do(ctx, "POST", "/v1/declarations/import", q, in, &out, MaxResponse); err != nil {
+		return wire.Registered{}, err
+	}
+	if len(out.Works) != 1 {
+		return wire.Registered{}, fmt.Errorf("POST /v1/declarations/import: %d works answered, want 1", len(out.Works))
+	}
+	return out.Works[0], nil
 }
 
 // Work returns a registered work (GET /v1/works/{id}).
