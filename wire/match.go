@@ -51,7 +51,9 @@ type WorkMatch struct {
 	ISCC    string `json:"iscc,omitempty"`
 	// MatchedBy is one of the MatchedBy* kinds.
 	MatchedBy string `json:"matched_by"`
-	// Unit is the code that matched ("instance" for a datahash).
+	// Unit is what matched: the code of an equal unit, "instance" for a
+	// datahash, or the kind and length of the similar unit
+	// ("iscc-content-image/64", "pdq/256").
 	Unit     string `json:"unit,omitempty"`
 	Distance int    `json:"distance"`
 	// Confidence is ConfidenceExact, ConfidenceConfirmed (a second unit
