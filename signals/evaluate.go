@@ -141,7 +141,7 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 			incomplete = append(incomplete, i)
 		}
 	}
-	ur.Offer = firstOffer(stmts, lic)
+	ur.Offer = firstOffer(stmts, u, lic, deny)
 	switch {
 	case len(held) > 0:
 		ur.Verdict, ur.DecidedBy = Allow, held
@@ -168,15 +168,20 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 	return ur
 }
 
-// firstOffer returns the first offer attached to a statement that
-// requires a licence for the use (an offer on a statement that denies or
-// grants the use is about its other uses).
-func firstOffer(stmts []Statement, groups ...[]int) *Offer {
-	for _, g := range groups {
-		for _, i := range g {
-			if stmts[i].Offer != nil {
-				return stmts[i].Offer
-			}
+// firstOffer returns the first offer for u of a statement that requires
+// a licence for it (lic), else the first offer a reserving statement names
+// for u in its Offers (deny). A statement's single Offer applies only to
+// the uses it requires a licence for: on a statement that denies or grants
+// u it is about its other uses.
+func firstOffer(stmts []Statement, u Use, lic, deny []int) *Offer {
+	for _, i := range lic {
+		if o := stmts[i].OfferFor(u); o != nil {
+			return o
+		}
+	}
+	for _, i := range deny {
+		if o := stmts[i].Offers[u]; o != nil {
+			return o
 		}
 	}
 	return nil

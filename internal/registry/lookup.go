@@ -38,14 +38,17 @@ type WorkMatch struct {
 // AppliedDeclaration is a current declaration that applies to an item,
 // with why it applies.
 type AppliedDeclaration struct {
-	ID          string        `json:"id"`
-	Account     string        `json:"account"`
-	AccountName string        `json:"account_name,omitempty"`
-	OnBehalfOf  string        `json:"on_behalf_of,omitempty"`
-	Subject     store.Subject `json:"subject"`
-	Terms       []store.Term  `json:"terms"`
-	Signed      bool          `json:"signed,omitempty"`
-	LogIndex    int64         `json:"log_index"`
+	ID          string `json:"id"`
+	Account     string `json:"account"`
+	AccountName string `json:"account_name,omitempty"`
+	OnBehalfOf  string `json:"on_behalf_of,omitempty"`
+	// OnBehalfOfName is the name of the member OnBehalfOf: the rights
+	// holder, when an organisation declared for a member.
+	OnBehalfOfName string        `json:"on_behalf_of_name,omitempty"`
+	Subject        store.Subject `json:"subject"`
+	Terms          []store.Term  `json:"terms"`
+	Signed         bool          `json:"signed,omitempty"`
+	LogIndex       int64         `json:"log_index"`
 	// AppliesVia names the match: "work:<id>", "account:<id>" (all works
 	// of the account), "domain" or "url-prefix".
 	AppliesVia string `json:"applies_via"`
@@ -174,15 +177,7 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 				continue
 			}
 			dseen[d.ID] = true
-			name, ok := names[d.AccountID]
-			if !ok {
-				if a, err := tx.Account(d.AccountID); err == nil {
-					name = a.Name
-				}
-				names[d.AccountID] = name
-			}
-			res.Declarations = append(res.Declarations, AppliedDeclaration{ID: d.ID, Account: d.AccountID, AccountName: name,
-				OnBehalfOf: d.OnBehalfOf, Subject: d.Subject, Terms: d.Terms, Signed: d.Signature != nil, LogIndex: d.LogIndex, AppliesVia: via, Confidence: conf})
+			res.Declarations = append(res.Declarations, applied(tx, d, names, via, conf))
 		}
 	}
 	owners := map[string]string{} // account → best confidence of its matched works
@@ -221,6 +216,28 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 		addDecls(ps, "url-prefix", "")
 	}
 	return res, nil
+}
+
+// applied describes declaration d as it applies to an item, with the names
+// of its account and of the member it was made for; names caches account
+// names by ID.
+func applied(tx store.ReadTx, d store.Declaration, names map[string]string, via, conf string) AppliedDeclaration {
+	name := func(id string) string {
+		if id == "" {
+			return ""
+		}
+		n, ok := names[id]
+		if !ok {
+			if a, err := tx.Account(id); err == nil {
+				n = a.Name
+			}
+			names[id] = n
+		}
+		return n
+	}
+	return AppliedDeclaration{ID: d.ID, Account: d.AccountID, AccountName: name(d.AccountID),
+		OnBehalfOf: d.OnBehalfOf, OnBehalfOfName: name(d.OnBehalfOf), Subject: d.Subject, Terms: d.Terms,
+		Signed: d.Signature != nil, LogIndex: d.LogIndex, AppliesVia: via, Confidence: conf}
 }
 
 // Work returns a work by ID.
@@ -266,9 +283,9 @@ func (r *Registry) Lookup(ctx context.Context, by, value string) (MatchResult, e
 			if err != nil {
 				return err
 			}
+			names := map[string]string{}
 			for _, x := range ds {
-				res.Declarations = append(res.Declarations, AppliedDeclaration{ID: x.ID, Account: x.AccountID, OnBehalfOf: x.OnBehalfOf,
-					Subject: x.Subject, Terms: x.Terms, Signed: x.Signature != nil, LogIndex: x.LogIndex, AppliesVia: "domain"})
+				res.Declarations = append(res.Declarations, applied(tx, x, names, "domain", ""))
 			}
 			return nil
 		})
