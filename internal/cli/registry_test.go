@@ -346,8 +346,8 @@ func TestRegistryEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBill := [][]string{
-		{"rights_holder", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"},
-		{"Jane Doe (studio)", "1", "train-ai", "0.05", "EUR", "item", "0.05", "mailto:jane@jane.example", "https://jane.example/licence"},
+		{"rights_holder", "organisation", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"},
+		{"Jane Doe (studio)", "", "1", "train-ai", "0.05", "EUR", "item", "0.05", "mailto:jane@jane.example", "https://jane.example/licence"},
 	}
 	if d := cmp.Diff(wantBill, bill); d != "" {
 		t.Errorf("audit bill.csv (-want +got):\n%s", d)
