@@ -157,6 +157,9 @@ type Record struct {
 	// a deny decided by a statement other than a check that could not
 	// complete (an unreachable robots.txt denies too, but reserves nothing).
 	Reserved []string `json:"reserved,omitempty"`
+	// deciding holds, per use, the indexes in Evidence of the statements
+	// that decided it.
+	deciding map[string][]int
 }
 
 // The values of Record.RegistryMatch.
@@ -748,6 +751,7 @@ func (o *Options) evaluate(w *work) {
 	}
 	res := signals.Evaluate(w.stmts, signals.Options{Uses: o.Uses, Mode: o.Mode})
 	rec.Evidence = res.Evidence
+	rec.deciding = map[string][]int{}
 	for _, ur := range res.Uses {
 		v := &Verdict{Verdict: ur.Verdict, Decision: ur.Decision, Offer: ur.Offer, Reason: ur.Reason, Conflict: ur.Conflict}
 		reserved := false
@@ -758,6 +762,7 @@ func (o *Options) evaluate(w *work) {
 			reserved = reserved || (ur.Verdict == signals.Deny && !incomplete(&res.Evidence[i]))
 		}
 		rec.Verdicts[string(ur.Use)] = v
+		rec.deciding[string(ur.Use)] = ur.DecidedBy
 		if reserved {
 			rec.Reserved = append(rec.Reserved, string(ur.Use))
 		} else if ur.Verdict == signals.Deny && ur.Decision == signals.Exclude {

@@ -204,10 +204,18 @@ func (a *aggregator) writeExcluded(out string, j *index) error {
 			refs = append(refs, n)
 			l.Evidence = append(l.Evidence, n.id)
 		}
+		deciding := map[string][]*numbered{}
 		for u, v := range d.Verdicts {
 			l.Verdicts[u] = &excludedVerdict{Verdict: v.Verdict, Decision: v.Decision, Conflict: v.Conflict, Offer: v.Offer}
+			for _, jid := range d.Deciding[u] {
+				n, err := number(jid)
+				if err != nil {
+					return fmt.Errorf("audit: %w", err)
+				}
+				deciding[u] = append(deciding[u], n)
+			}
 		}
-		l.Reasons = shortReasons(d.Reasons, refs)
+		l.Reasons = shortReasons(d.Reasons, refs, deciding)
 		if err := exc.encode(l); err != nil {
 			return err
 		}
@@ -219,17 +227,29 @@ func (a *aggregator) writeExcluded(out string, j *index) error {
 }
 
 // shortReasons rewrites reasons ("train-ai: reserved by robots.txt
-// \"Disallow: /\" at https://…/robots.txt line 2") to name each statement
-// by its mechanism and evidence ID ("reserved by robots.txt [e1]"), and
-// joins the uses whose reasons are then the same ("train-genai, train-ai:
-// …"), in the order of their first use.
-func shortReasons(reasons []string, refs []*numbered) []string {
+// \"Disallow: /\" at https://…/robots.txt line 2 (and 1 more)") to name
+// each statement that decided the use by its mechanism and evidence ID
+// ("reserved by robots.txt [e1], registry [e3]"), and joins the uses whose
+// reasons are then the same ("train-genai, train-ai: …"), in the order of
+// their first use.
+func shortReasons(reasons []string, refs []*numbered, deciding map[string][]*numbered) []string {
 	var order []string
 	uses := map[string][]string{}
 	for _, r := range reasons {
 		use, text, ok := strings.Cut(r, ": ")
 		if !ok || strings.Contains(use, " ") {
 			use, text = "", r
+		}
+		if by := deciding[use]; len(by) > 1 {
+			// Name every deciding statement, not the first and a count.
+			more := fmt.Sprintf(" (and %d more)", len(by)-1)
+			if i := strings.Index(text, by[0].long+more); i >= 0 {
+				names := make([]string, len(by))
+				for k, n := range by {
+					names[k] = n.short
+				}
+				text = text[:i] + strings.Join(names, ", ") + text[i+len(by[0].long)+len(more):]
+			}
 		}
 		for _, n := range refs {
 			text = strings.ReplaceAll(text, n.long, n.short)

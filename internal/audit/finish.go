@@ -440,6 +440,7 @@ const topN = 25
 
 func (a *aggregator) finalizeReport() {
 	r := a.report
+	r.Mechanisms, r.Domains, r.Holders = []*MechStat{}, []*DomainStat{}, []*HolderStat{}
 	for _, m := range a.mechs {
 		r.Mechanisms = append(r.Mechanisms, m)
 	}

@@ -60,6 +60,8 @@ type evidenceEntry struct {
 type decisionEntry struct {
 	ID       string              `json:"id,omitempty"`
 	Verdicts map[string]*Verdict `json:"verdicts"`
+	// Deciding lists, per use, the evidence that decided it.
+	Deciding map[string][]string `json:"deciding,omitempty"`
 	Excluded bool                `json:"excluded,omitempty"`
 	Reasons  []string            `json:"reasons,omitempty"`
 	Reserved []string            `json:"reserved,omitempty"`
@@ -133,6 +135,17 @@ func encodeRecord(r *Record) (*entryLines, error) {
 	d := decisionEntry{Verdicts: r.Verdicts, Excluded: r.Excluded, Reasons: r.Reasons, Reserved: r.Reserved}
 	if len(ids) > 0 {
 		d.Evidence = ids
+	}
+	for u, idx := range r.deciding {
+		if len(idx) == 0 {
+			continue
+		}
+		if d.Deciding == nil {
+			d.Deciding = map[string][]string{}
+		}
+		for _, i := range idx {
+			d.Deciding[u] = append(d.Deciding[u], ids[i])
+		}
 	}
 	var err error
 	if out.decision, err = interned("decision", &d); err != nil {

@@ -77,7 +77,7 @@ func (a *aggregator) euSummary() []byte {
 	}
 	mechs := make([]string, 0, len(r.Mechanisms))
 	for _, m := range r.Mechanisms {
-		mechs = append(mechs, fmt.Sprintf("%s (%d items)", m.Mechanism, m.Items))
+		mechs = append(mechs, fmt.Sprintf("%s (%s)", m.Mechanism, items(m.Items)))
 	}
 	slices.Sort(mechs)
 	if len(mechs) > 0 {
@@ -92,12 +92,24 @@ func (a *aggregator) euSummary() []byte {
 	if rt.Unreachable > 0 {
 		p("- Items whose origin could not be reached (robots.txt unreachable: no reservation known, excluded as a precaution): %d\n", rt.Unreachable)
 	}
-	p("- Items needing a licence that is offered (see bill.csv): %d, from %d rights holders\n", rt.Licensable, len(a.holders))
+	holders := "rights holders"
+	if len(a.holders) == 1 {
+		holders = "rights holder"
+	}
+	p("- Items needing a licence that is offered (see bill.csv): %d, from %d %s\n", rt.Licensable, len(a.holders), holders)
 	if rt.AskHolder > 0 {
 		p("- Items reserved for a use whose rights holder offers a licence (see ask-the-holder.csv; not priced, the reservation stands until a licence is held): %d\n", rt.AskHolder)
 	}
 	p("\n")
 	return b.Bytes()
+}
+
+// items says "1 item" or "N items".
+func items(n int64) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return fmt.Sprintf("%d items", n)
 }
 
 // mdCell escapes a value for a Markdown table cell.
