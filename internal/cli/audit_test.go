@@ -438,10 +438,7 @@ func snapshot(t *testing.T, out string) map[string]string {
 	return m
 }
 
-var (
-	fetchedRE = regexp.MustCompile(`"fetched":"[^"]*"`)
-	evidRE    = regexp.MustCompile(`"e[0-9]+"|\[e[0-9]+\]`)
-)
+var evidRE = regexp.MustCompile(`"e[0-9]+"|\[e[0-9]+\]`)
 
 // canonicalEvidence makes the evidence of a run comparable with another's:
 // the time each document was fetched is dropped, and statements that are
