@@ -261,7 +261,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	hpath := filepath.Join(o.Out, headerName)
 	jpath := filepath.Join(o.Out, journalName)
 	done := map[string]*bitset{}
-	written := map[string]bool{}
+	written := map[uint64]bool{}
 	if old, err := readHeader(hpath); err == nil {
 		if !o.Resume {
 			return nil, fmt.Errorf("audit: %s holds an earlier audit; use --resume to continue it or choose another --out", o.Out)
@@ -276,9 +276,9 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		err := scanJournal(jpath, func(_ int64, e *entry) error {
 			switch {
 			case e.Evidence != nil:
-				written[e.Evidence.ID] = true
+				written[idKey(e.Evidence.ID)] = true
 			case e.Decision != nil:
-				written[e.Decision.ID] = true
+				written[idKey(e.Decision.ID)] = true
 			case e.Item != nil:
 				b := done[e.Item.Input]
 				if b == nil {
@@ -623,6 +623,13 @@ func (o *Options) check(ctx context.Context, w *work) {
 		if len(fetched) > 0 {
 			body, name = fetched, it.URL
 			rec.Bytes = int64(len(fetched))
+			if len(fetched) >= signals.MaxTarget {
+				// The download was cut at the cap: its codes would not be
+				// the work's.
+				w.stmts = append(w.stmts, signals.Statement{Mechanism: "registry", Location: it.URL, Value: "not identified",
+					Uses: map[signals.Use]signals.Verdict{}, Warnings: []string{fmt.Sprintf("the download was cut at %d bytes: matched by URL only", signals.MaxTarget)}})
+				body = nil
+			}
 		}
 	}
 	switch {

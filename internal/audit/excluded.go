@@ -56,8 +56,8 @@ type evidenceLine struct {
 type index struct {
 	path      string
 	f         *os.File
-	evidence  map[string]int64
-	decisions map[string]int64
+	evidence  map[uint64]int64 // idKey → offset
+	decisions map[uint64]int64
 	cache     map[string]*decisionEntry
 }
 
@@ -68,7 +68,7 @@ func openIndex(path string) (*index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &index{path: path, f: f, evidence: map[string]int64{}, decisions: map[string]int64{}, cache: map[string]*decisionEntry{}}, nil
+	return &index{path: path, f: f, evidence: map[uint64]int64{}, decisions: map[uint64]int64{}, cache: map[string]*decisionEntry{}}, nil
 }
 
 func (j *index) close() error { return j.f.Close() }
@@ -85,9 +85,9 @@ func (j *index) scan(fn func(off int64, it *itemEntry, d *decisionEntry) error) 
 	return scanJournal(j.path, func(off int64, e *entry) error {
 		switch {
 		case e.Evidence != nil:
-			j.evidence[e.Evidence.ID] = off
+			j.evidence[idKey(e.Evidence.ID)] = off
 		case e.Decision != nil:
-			j.decisions[e.Decision.ID] = off
+			j.decisions[idKey(e.Decision.ID)] = off
 			j.keep(e.Decision)
 		case e.Item != nil:
 			d, err := j.decision(e.Item.Decision)
@@ -105,7 +105,7 @@ func (j *index) decision(id string) (*decisionEntry, error) {
 	if d := j.cache[id]; d != nil {
 		return d, nil
 	}
-	off, ok := j.decisions[id]
+	off, ok := j.decisions[idKey(id)]
 	if !ok {
 		return nil, fmt.Errorf("journal %s: an item refers to decision %s, which it does not hold", j.path, id)
 	}
@@ -119,7 +119,7 @@ func (j *index) decision(id string) (*decisionEntry, error) {
 
 // statement returns the statement with the given evidence ID.
 func (j *index) statement(id string) (*signals.Statement, error) {
-	off, ok := j.evidence[id]
+	off, ok := j.evidence[idKey(id)]
 	if !ok {
 		return nil, fmt.Errorf("journal %s: a decision refers to evidence %s, which it does not hold", j.path, id)
 	}
@@ -166,19 +166,35 @@ func (a *aggregator) writeExcluded(out string, j *index) error {
 		return err
 	}
 	defer ev.abort()
-	ids := map[string]*numbered{} // journal evidence ID → output ID
+	// Only the output number of every statement is kept; how reasons name
+	// it is kept for the statements met lately (most repeat across
+	// neighbouring items, or not at all).
+	ids := map[uint64]int{} // journal evidence ID → output number
+	recent := map[uint64]*numbered{}
 	number := func(jid string) (*numbered, error) {
-		if n := ids[jid]; n != nil {
+		k := idKey(jid)
+		if n := recent[k]; n != nil {
 			return n, nil
 		}
 		s, err := j.statement(jid)
 		if err != nil {
 			return nil, err
 		}
-		n := &numbered{id: "e" + strconv.Itoa(len(ids)+1)}
+		num, seen := ids[k]
+		if !seen {
+			num = len(ids) + 1
+			ids[k] = num
+		}
+		n := &numbered{id: "e" + strconv.Itoa(num)}
 		n.short = s.Mechanism + " [" + n.id + "]"
 		n.long = describe(s)
-		ids[jid] = n
+		if len(recent) >= maxCachedDecisions {
+			clear(recent)
+		}
+		recent[k] = n
+		if seen {
+			return n, nil
+		}
 		return n, ev.encode(evidenceLine{ID: n.id, Statement: *s})
 	}
 	for _, ref := range a.excluded {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/askfirst/askfirst/signals"
@@ -96,6 +97,18 @@ type idLine struct {
 	id   string
 	line []byte
 }
+
+// idKey is an entry ID as a map key: 16 hex digits are 64 bits.
+func idKey(id string) uint64 {
+	k, _ := strconv.ParseUint(id, 16, 64)
+	return k
+}
+
+// maxWritten caps the IDs a journalWriter remembers; past it the set
+// starts again, and a statement met again is written again: harmless, the
+// readers keep one per ID. Audits with --fetch full make one statement or
+// more per item, which must not grow memory with the dataset.
+const maxWritten = 1 << 20
 
 // interned encodes v (a JSON object) as the journal line
 // {"<kind>":{"id":"<ID>",...v's fields}} with its content ID.
@@ -227,13 +240,13 @@ type journalWriter struct {
 	bw       *bufio.Writer
 	unsynced int
 	last     time.Time
-	written  map[string]bool // evidence and decision IDs in the journal
+	written  map[uint64]bool // evidence and decision IDs in the journal (idKey)
 }
 
 // openJournal opens path for appending, first cutting off a partial last
 // line left by a crash. written holds the IDs of the evidence and
 // decisions the journal already has.
-func openJournal(path string, written map[string]bool) (*journalWriter, error) {
+func openJournal(path string, written map[uint64]bool) (*journalWriter, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
@@ -251,8 +264,8 @@ func openJournal(path string, written map[string]bool) (*journalWriter, error) {
 		f.Close()
 		return nil, err
 	}
-	if written == nil {
-		written = map[string]bool{}
+	if written == nil || len(written) > maxWritten {
+		written = map[uint64]bool{}
 	}
 	return &journalWriter{f: f, bw: bufio.NewWriterSize(f, 1<<20), last: time.Now(), written: written}, nil
 }
@@ -284,13 +297,17 @@ func completeLength(f *os.File) (int64, error) {
 // the journal does not have them yet.
 func (w *journalWriter) append(l *entryLines) error {
 	for _, e := range append(l.evidence, l.decision) {
-		if w.written[e.id] {
+		k := idKey(e.id)
+		if w.written[k] {
 			continue
 		}
 		if _, err := w.bw.Write(e.line); err != nil {
 			return err
 		}
-		w.written[e.id] = true
+		if len(w.written) >= maxWritten {
+			clear(w.written)
+		}
+		w.written[k] = true
 	}
 	if _, err := w.bw.Write(l.item); err != nil {
 		return err
