@@ -276,3 +276,36 @@ func TestForgedSignature(t *testing.T) {
 		t.Errorf("Bob's own signed declaration: %v", err)
 	}
 }
+
+// TestEqualMetaCode: two photos both titled "Sunset" share a Meta-Code.
+// That equality alone matched "exact" and applied the other's
+// declarations; titles collide, so it is no match when the item has
+// content codes, and only a possible match when it has nothing else.
+func TestEqualMetaCode(t *testing.T) {
+	r := newRegistry(t)
+	alice := account(t, r, "Alice", "creator")
+	meta, err := iscc.GenMetaCode("Sunset", "", nil, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w1, _ := imageWork(t, 1)
+	w2, _ := imageWork(t, 7)
+	units := func(w registry.WorkInput) wire.Units {
+		return wire.Units{Meta: meta.ISCC, Content: contentUnit(t, w.ISCC)}
+	}
+	reg, err := r.RegisterWorks(t.Context(), alice, "", []registry.WorkInput{{Units: units(w1), PDQ: w1.PDQ}}, deny("train-ai"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Match(t.Context(), []registry.MatchItem{{Units: units(w2), PDQ: w2.PDQ}, {Units: wire.Units{Meta: meta.ISCC}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res[0].Matches) != 0 || len(res[0].Declarations) != 0 || len(res[0].PossibleMatches) != 0 {
+		t.Errorf("another photo titled Sunset: got %+v, want no match", res[0])
+	}
+	if len(res[1].Matches) != 0 || len(res[1].PossibleMatches) != 1 || res[1].PossibleMatches[0].Work != reg[0].Work.ID ||
+		!strings.Contains(res[1].PossibleMatches[0].Why, "only the Meta-Code") {
+		t.Errorf("the Meta-Code alone: got %+v, want a possible match", res[1])
+	}
+}

@@ -361,35 +361,47 @@ type Hit struct {
 	why string
 }
 
+// Outcomes of confirmEqual.
+const (
+	equalStands   = iota // an exact match
+	equalPossible        // a possible match (the Hit)
+	equalDropped         // no match at all
+)
+
 // confirmEqual checks a work found by a unit equal to the query's code c
-// (DESIGN §4): an equal Meta-Code says only that title and description
-// are alike, and an equal Content-Code is refuted by another unit both
-// sides have beyond its threshold (a PDQ 40 bits away). It returns the
-// rejected hit and true in those cases; false for a match that stands
-// (Instance- and Data-Codes, ISCC-CODEs, confirmed or unconfirmed content,
-// a work not yet indexed).
-func (x *Index) confirmEqual(workID, c string, query []match.Unit) (Hit, bool) {
+// (DESIGN §4). An equal Meta-Code says only that title and description
+// are alike: no match when the query has content codes to match on, else
+// a possible match. An equal Content-Code refuted by another unit both
+// sides have beyond its threshold (a PDQ 40 bits away) is a possible
+// match. Anything else stands: Instance- and Data-Codes, ISCC-CODEs,
+// confirmed or unconfirmed content, a work not yet indexed.
+func (x *Index) confirmEqual(workID, c string, query []match.Unit) (Hit, int) {
 	u, ok := unitOf(c)
 	if !ok || u.Type == match.ISCCData {
-		return Hit{}, false
+		return Hit{}, equalStands
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	p, ok := x.pos[workID]
 	if !ok {
-		return Hit{}, false
+		return Hit{}, equalStands
 	}
 	h := Hit{WorkID: workID, Unit: u.Kind.String(), Confidence: match.Rejected}
 	if u.Type == match.ISCCMeta {
+		for _, q := range query {
+			if slices.Contains(retrieval, q.Type) {
+				return Hit{}, equalDropped
+			}
+		}
 		h.why = "only the Meta-Code (title and description) is equal, and titles collide"
-		return h, true
+		return h, equalPossible
 	}
 	conf, err := x.thresholds.Confirm(u.Kind, family(u.Type, query), family(u.Type, x.units[p]))
 	if err != nil || conf.Confidence != match.Rejected {
-		return Hit{}, false
+		return Hit{}, equalStands
 	}
 	h.Units = conf.Units
-	return h, true
+	return h, equalPossible
 }
 
 // Search returns the works whose units are within their thresholds of

@@ -101,8 +101,11 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 			return res, err
 		}
 		for _, w := range ws {
-			if h, ok := r.index.confirmEqual(w.ID, c, q); ok {
+			switch h, how := r.index.confirmEqual(w.ID, c, q); how {
+			case equalPossible:
 				rejected = append(rejected, h)
+				continue
+			case equalDropped:
 				continue
 			}
 			addWork(w, wire.MatchedByUnit, c, 0, wire.ConfidenceExact, "")
