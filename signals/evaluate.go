@@ -142,6 +142,9 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 		}
 	}
 	ur.Offer = firstOffer(stmts, lic)
+	if ur.Offer == nil {
+		ur.Offer = denyOffer(stmts, deny, ur.Use)
+	}
 	switch {
 	case len(held) > 0:
 		ur.Verdict, ur.DecidedBy = Allow, held
@@ -177,6 +180,17 @@ func firstOffer(stmts []Statement, groups ...[]int) *Offer {
 			if stmts[i].Offer != nil {
 				return stmts[i].Offer
 			}
+		}
+	}
+	return nil
+}
+
+// denyOffer returns the first offer that a statement denying use attaches
+// to it (Statement.OfferUses).
+func denyOffer(stmts []Statement, deny []int, use Use) *Offer {
+	for _, i := range deny {
+		if stmts[i].Offer != nil && slices.Contains(stmts[i].OfferUses, use) {
+			return stmts[i].Offer
 		}
 	}
 	return nil

@@ -169,8 +169,15 @@ type Statement struct {
 	// Held marks a licence the developer holds: its Allow wins over any
 	// reservation (DESIGN §3.3).
 	Held bool `json:"held,omitempty"`
-	// Offer is the licence offered, when the statement offers one.
+	// Offer is the licence offered, when the statement offers one. It
+	// concerns the uses the statement requires a licence for, and those in
+	// OfferUses.
 	Offer *Offer `json:"offer,omitempty"`
+	// OfferUses lists uses the statement denies for which Offer still
+	// says whom to ask (digest §14.2 step 4, "D(offer)"): an RSL licence
+	// for other users or regions, or one beside a prohibition. Without it
+	// an offer on a statement that denies a use is about its other uses.
+	OfferUses []Use `json:"offer_uses,omitempty"`
 	// Fetched is when the document the statement was read from was
 	// fetched from its origin (zero for local files and for statements
 	// without a document), and SHA256 the hex SHA-256 of the bytes read:
