@@ -30,6 +30,10 @@ type Properties struct {
 	OtherConstraints []LangText
 	// HasExtendedXMP is the xmpNote:HasExtendedXMP GUID, if any.
 	HasExtendedXMP string
+	// Title and Description hold the items of dc:title and
+	// dc:description (Dublin Core language alternatives), for callers that
+	// name a work after its embedded title.
+	Title, Description []LangText
 	// Warnings about the packet, such as XML read in lenient mode.
 	Warnings []string
 }
@@ -128,7 +132,7 @@ func attr(e xml.StartElement, space, local string) (string, bool) {
 
 // capture collects the value of one property element.
 type capture struct {
-	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP"
+	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP", "title", "description"
 	depth int
 	lang  string
 	text  strings.Builder
@@ -212,7 +216,7 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 			}
 			switch {
 			case isName(t.Name, NSPlus, "DataMining"), isName(t.Name, NSPlus, "OtherConstraints"),
-				isName(t.Name, NSXMPNote, "HasExtendedXMP"):
+				isName(t.Name, NSXMPNote, "HasExtendedXMP"), isName(t.Name, NSDC, "title"), isName(t.Name, NSDC, "description"):
 				c = &capture{prop: t.Name.Local, depth: depth}
 				c.lang, _ = attr(t, NSXML, "lang")
 				if r, ok := attr(t, NSRDF, "resource"); ok {
@@ -242,6 +246,10 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 						if len(c.items) > 0 {
 							p.HasExtendedXMP = c.items[0].Text
 						}
+					case "title":
+						p.Title = append(p.Title, c.items[:min(len(c.items), MaxValues)]...)
+					case "description":
+						p.Description = append(p.Description, c.items[:min(len(c.items), MaxValues)]...)
 					}
 					c = nil
 				}

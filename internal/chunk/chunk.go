@@ -1,0 +1,209 @@
+// Package chunk walks the block structure of image files: the marker
+// segments of a JPEG file (ITU-T T.81 §B.1.1, as JFIF and Exif use it) and
+// the chunks of a PNG file (PNG, W3C Recommendation 2003, §5.3). It is the
+// one walker of those structures for package iscc (EXIF orientation) and
+// the signals packages (XMP, C2PA).
+//
+// The walkers read in place (no copies), check every length against the
+// data before using it, and stop at a caller's cap on the blocks walked.
+// They interpret no block: what a segment or chunk means, and whether a
+// damaged file is still worth reading, is the caller's decision. They are
+// in internal/ because no caller outside this module needs them and iscc
+// must not depend on the signals packages.
+package chunk
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// Error says where and how a walk stopped on damaged or oversized input.
+type Error struct {
+	// What says what was wrong: "truncated marker", "segment 0xE1 length
+	// 70000 past end", ...
+	What string
+	// Offset is the byte offset in the file where it was found.
+	Offset int
+	// TooMany is true when the caller's cap on blocks was reached; What
+	// is then empty.
+	TooMany bool
+}
+
+func (e *Error) Error() string {
+	if e.TooMany {
+		return "too many blocks"
+	}
+	return fmt.Sprintf("%s at offset %d", e.What, e.Offset)
+}
+
+// Segment is one JPEG marker, with its segment when it has one.
+type Segment struct {
+	// Marker is the marker code, the byte after 0xFF (0xE1 for APP1).
+	Marker byte
+	// Start is the offset of the marker's first 0xFF (fill bytes
+	// included); End the offset just after the segment.
+	Start, End int
+	// Payload is the segment's data after its length field, nil for the
+	// markers that have no segment (SOI, TEM, RSTn) and for the 0xFF00
+	// byte pair, which is no marker outside entropy-coded data.
+	Payload []byte
+}
+
+// Standalone reports whether the marker has no segment: SOI, TEM, RSTn, or
+// the byte pair 0xFF00.
+func (s Segment) Standalone() bool { return standalone(s.Marker) }
+
+func standalone(m byte) bool {
+	return m == 0xD8 || m == 0x01 || m == 0x00 || m >= 0xD0 && m <= 0xD7
+}
+
+// JPEG walks the markers of a JPEG file after its SOI marker, up to the
+// first SOS (start of scan: no metadata follows) or EOI. Create it with
+// NewJPEG; it is not safe for concurrent use.
+type JPEG struct {
+	data []byte
+	pos  int
+	n    int
+	max  int
+	err  error
+	done bool
+}
+
+// NewJPEG returns a walker over data, which starts with the SOI marker
+// (0xFFD8; not checked), that yields at most max markers before failing
+// with a TooMany Error.
+func NewJPEG(data []byte, max int) JPEG { return JPEG{data: data, pos: 2, max: max} }
+
+// Next returns the next marker before SOS or EOI, and false when the walk
+// is over: at SOS or EOI (Err nil), or on damaged data or the cap (Err
+// says which).
+func (w *JPEG) Next() (Segment, bool) {
+	if w.done {
+		return Segment{}, false
+	}
+	d := w.data
+	if w.n >= w.max {
+		return w.fail(&Error{TooMany: true})
+	}
+	if w.pos >= len(d) {
+		return w.fail(&Error{What: "truncated before start of scan", Offset: w.pos})
+	}
+	if d[w.pos] != 0xFF {
+		return w.fail(&Error{What: "missing marker", Offset: w.pos})
+	}
+	start := w.pos
+	for w.pos < len(d) && d[w.pos] == 0xFF {
+		w.pos++
+	}
+	if w.pos >= len(d) {
+		return w.fail(&Error{What: "truncated marker", Offset: start})
+	}
+	m := d[w.pos]
+	w.pos++
+	w.n++
+	switch {
+	case m == 0xD9 || m == 0xDA:
+		w.done = true
+		return Segment{}, false
+	case standalone(m):
+		return Segment{Marker: m, Start: start, End: w.pos}, true
+	}
+	if w.pos+2 > len(d) {
+		return w.fail(&Error{What: "truncated segment length", Offset: w.pos})
+	}
+	n := int(binary.BigEndian.Uint16(d[w.pos:]))
+	if n < 2 || w.pos+n > len(d) {
+		return w.fail(&Error{What: fmt.Sprintf("segment 0x%02X length %d past end", m, n), Offset: start})
+	}
+	s := Segment{Marker: m, Start: start, End: w.pos + n, Payload: d[w.pos+2 : w.pos+n]}
+	w.pos += n
+	return s, true
+}
+
+// Err returns the error that ended the walk, nil when it reached SOS or
+// EOI or has not ended.
+func (w *JPEG) Err() error { return w.err }
+
+func (w *JPEG) fail(err error) (Segment, bool) {
+	w.err, w.done = err, true
+	return Segment{}, false
+}
+
+// Signature is the 8-byte signature that starts every PNG file.
+const Signature = "\x89PNG\r\n\x1a\n"
+
+// Chunk is one PNG chunk.
+type Chunk struct {
+	// Type is the chunk type ("IHDR", "iTXt").
+	Type [4]byte
+	// Start is the offset of the length field; End the offset after the
+	// CRC.
+	Start, End int
+	// Data is the chunk data, between the type and the CRC.
+	Data []byte
+	// CRC is the stored CRC-32 of the type and data (not checked).
+	CRC uint32
+}
+
+// Is reports whether the chunk has type typ.
+func (c Chunk) Is(typ string) bool { return string(c.Type[:]) == typ }
+
+// PNG walks the chunks of a PNG file after its signature, up to and
+// including IEND. Create it with NewPNG; it is not safe for concurrent
+// use.
+type PNG struct {
+	data []byte
+	pos  int
+	n    int
+	max  int
+	err  error
+	done bool
+}
+
+// NewPNG returns a walker over data, which starts with Signature (not
+// checked), that yields at most max chunks before failing with a TooMany
+// Error.
+func NewPNG(data []byte, max int) PNG { return PNG{data: data, pos: len(Signature), max: max} }
+
+// Next returns the next chunk, and false when the walk is over: after IEND
+// (Err nil), or on damaged data or the cap (Err says which). A file that
+// ends without IEND is damaged.
+func (w *PNG) Next() (Chunk, bool) {
+	if w.done {
+		return Chunk{}, false
+	}
+	d := w.data
+	if w.n >= w.max {
+		return w.failPNG(&Error{TooMany: true})
+	}
+	if w.pos == len(d) {
+		return w.failPNG(&Error{What: "missing IEND", Offset: w.pos})
+	}
+	if w.pos+8 > len(d) {
+		return w.failPNG(&Error{What: "truncated chunk header", Offset: w.pos})
+	}
+	n := binary.BigEndian.Uint32(d[w.pos:])
+	var c Chunk
+	copy(c.Type[:], d[w.pos+4:w.pos+8])
+	if n > 1<<31-1 || uint64(w.pos)+12+uint64(n) > uint64(len(d)) {
+		return w.failPNG(&Error{What: fmt.Sprintf("chunk %q length %d past end", c.Type[:], n), Offset: w.pos})
+	}
+	c.Start, c.End = w.pos, w.pos+12+int(n)
+	c.Data = d[w.pos+8 : w.pos+8+int(n)]
+	c.CRC = binary.BigEndian.Uint32(d[c.End-4:])
+	w.pos = c.End
+	w.n++
+	if c.Type == [4]byte{'I', 'E', 'N', 'D'} {
+		w.done = true
+	}
+	return c, true
+}
+
+// Err returns the error that ended the walk, nil when it passed IEND or
+// has not ended.
+func (w *PNG) Err() error { return w.err }
+
+func (w *PNG) failPNG(err error) (Chunk, bool) {
+	w.err, w.done = err, true
+	return Chunk{}, false
+}
