@@ -57,34 +57,53 @@ func standalone(m byte) bool {
 	return m == 0xD8 || m == 0x01 || m == 0x00 || m >= 0xD0 && m <= 0xD7
 }
 
-// JPEG walks the markers of a JPEG file after its SOI marker, up to the
-// first SOS (start of scan: no metadata follows) or EOI. Create it with
-// NewJPEG; it is not safe for concurrent use.
-type JPEG struct {
+// walk is the state both walkers share.
+type walk struct {
 	data []byte
-	pos  int
-	n    int
+	pos  int // offset of the next block
+	n    int // blocks yielded
 	max  int
 	err  error
 	done bool
 }
 
+// next reports whether another block may be read, failing the walk at the
+// cap.
+func (w *walk) next() bool {
+	if w.done {
+		return false
+	}
+	if w.n >= w.max {
+		w.stop(&Error{TooMany: true})
+		return false
+	}
+	return true
+}
+
+func (w *walk) stop(err error) { w.err, w.done = err, true }
+
+// Err returns the error that ended the walk, nil when it ended at the end
+// of the structure (SOS or EOI, IEND) or has not ended.
+func (w *walk) Err() error { return w.err }
+
+// JPEG walks the markers of a JPEG file after its SOI marker, up to the
+// first SOS (start of scan: no metadata follows) or EOI. Create it with
+// NewJPEG; it is not safe for concurrent use.
+type JPEG struct{ walk }
+
 // NewJPEG returns a walker over data, which starts with the SOI marker
 // (0xFFD8; not checked), that yields at most max markers before failing
 // with a TooMany Error.
-func NewJPEG(data []byte, max int) JPEG { return JPEG{data: data, pos: 2, max: max} }
+func NewJPEG(data []byte, max int) JPEG { return JPEG{walk{data: data, pos: 2, max: max}} }
 
 // Next returns the next marker before SOS or EOI, and false when the walk
 // is over: at SOS or EOI (Err nil), or on damaged data or the cap (Err
 // says which).
 func (w *JPEG) Next() (Segment, bool) {
-	if w.done {
+	if !w.next() {
 		return Segment{}, false
 	}
 	d := w.data
-	if w.n >= w.max {
-		return w.fail(&Error{TooMany: true})
-	}
 	if w.pos >= len(d) {
 		return w.fail(&Error{What: "truncated before start of scan", Offset: w.pos})
 	}
@@ -120,12 +139,8 @@ func (w *JPEG) Next() (Segment, bool) {
 	return s, true
 }
 
-// Err returns the error that ended the walk, nil when it reached SOS or
-// EOI or has not ended.
-func (w *JPEG) Err() error { return w.err }
-
 func (w *JPEG) fail(err error) (Segment, bool) {
-	w.err, w.done = err, true
+	w.stop(err)
 	return Segment{}, false
 }
 
@@ -151,31 +166,21 @@ func (c Chunk) Is(typ string) bool { return string(c.Type[:]) == typ }
 // PNG walks the chunks of a PNG file after its signature, up to and
 // including IEND. Create it with NewPNG; it is not safe for concurrent
 // use.
-type PNG struct {
-	data []byte
-	pos  int
-	n    int
-	max  int
-	err  error
-	done bool
-}
+type PNG struct{ walk }
 
 // NewPNG returns a walker over data, which starts with Signature (not
 // checked), that yields at most max chunks before failing with a TooMany
 // Error.
-func NewPNG(data []byte, max int) PNG { return PNG{data: data, pos: len(Signature), max: max} }
+func NewPNG(data []byte, max int) PNG { return PNG{walk{data: data, pos: len(Signature), max: max}} }
 
 // Next returns the next chunk, and false when the walk is over: after IEND
 // (Err nil), or on damaged data or the cap (Err says which). A file that
 // ends without IEND is damaged.
 func (w *PNG) Next() (Chunk, bool) {
-	if w.done {
+	if !w.next() {
 		return Chunk{}, false
 	}
 	d := w.data
-	if w.n >= w.max {
-		return w.failPNG(&Error{TooMany: true})
-	}
 	if w.pos == len(d) {
 		return w.failPNG(&Error{What: "missing IEND", Offset: w.pos})
 	}
@@ -199,11 +204,7 @@ func (w *PNG) Next() (Chunk, bool) {
 	return c, true
 }
 
-// Err returns the error that ended the walk, nil when it passed IEND or
-// has not ended.
-func (w *PNG) Err() error { return w.err }
-
 func (w *PNG) failPNG(err error) (Chunk, bool) {
-	w.err, w.done = err, true
+	w.stop(err)
 	return Chunk{}, false
 }
