@@ -191,7 +191,7 @@ func (w *PNG) Next() (Chunk, bool) {
 	var c Chunk
 	copy(c.Type[:], d[w.pos+4:w.pos+8])
 	if n > 1<<31-1 || uint64(w.pos)+12+uint64(n) > uint64(len(d)) {
-		return w.failPNG(&Error{What: fmt.Sprintf("chunk %q length %d past end", c.Type[:], n), Offset: w.pos})
+		return w.failPNG(&Error{What: fmt.Sprintf("chunk %q length %d past end", d[w.pos+4:w.pos+8], n), Offset: w.pos})
 	}
 	c.Start, c.End = w.pos, w.pos+12+int(n)
 	c.Data = d[w.pos+8 : w.pos+8+int(n)]

@@ -238,6 +238,9 @@ func locatePNG(data []byte) ([]byte, Location, error) {
 // walkError maps the error that ended a walk of package chunk to this
 // package's errors.
 func walkError(format, blocks string, err error) error {
+	if err == nil {
+		return nil
+	}
 	var ce *chunk.Error
 	if !errors.As(err, &ce) {
 		return err

@@ -155,6 +155,9 @@ func checkJPEGMarker(s chunk.Segment) error {
 // walkError maps the error that ended a walk of package chunk to this
 // package's errors; nil stays nil.
 func walkError(format, blocks string, err error) error {
+	if err == nil {
+		return nil
+	}
 	var ce *chunk.Error
 	if !errors.As(err, &ce) {
 		return err
