@@ -103,45 +103,49 @@ func (w *JPEG) Next() (Segment, bool) {
 	if !w.next() {
 		return Segment{}, false
 	}
-	d := w.data
-	if w.pos >= len(d) {
-		return w.fail(&Error{What: "truncated before start of scan", Offset: w.pos})
+	d, pos := w.data, w.pos
+	if pos >= len(d) {
+		return w.fail("truncated before start of scan", pos)
 	}
-	if d[w.pos] != 0xFF {
-		return w.fail(&Error{What: "missing marker", Offset: w.pos})
+	if d[pos] != 0xFF {
+		return w.fail("missing marker", pos)
 	}
-	start := w.pos
-	for w.pos < len(d) && d[w.pos] == 0xFF {
-		w.pos++
+	start := pos
+	for pos < len(d) && d[pos] == 0xFF {
+		pos++
 	}
-	if w.pos >= len(d) {
-		return w.fail(&Error{What: "truncated marker", Offset: start})
+	if pos >= len(d) {
+		return w.fail("truncated marker", start)
 	}
-	m := d[w.pos]
-	w.pos++
+	m := d[pos]
+	pos++
 	w.n++
 	switch {
 	case m == 0xD9 || m == 0xDA:
 		w.done = true
 		return Segment{}, false
 	case standalone(m):
-		return Segment{Marker: m, Start: start, End: w.pos}, true
+		w.pos = pos
+		return Segment{Marker: m, Start: start, End: pos}, true
 	}
-	if w.pos+2 > len(d) {
-		return w.fail(&Error{What: "truncated segment length", Offset: w.pos})
+	if pos+2 > len(d) {
+		return w.fail("truncated segment length", pos)
 	}
-	n := int(binary.BigEndian.Uint16(d[w.pos:]))
-	if n < 2 || w.pos+n > len(d) {
-		return w.fail(&Error{What: fmt.Sprintf("segment 0x%02X length %d past end", m, n), Offset: start})
+	n := int(d[pos])<<8 | int(d[pos+1])
+	if n < 2 || pos+n > len(d) {
+		return w.failLength(m, n, start)
 	}
-	s := Segment{Marker: m, Start: start, End: w.pos + n, Payload: d[w.pos+2 : w.pos+n]}
-	w.pos += n
-	return s, true
+	w.pos = pos + n
+	return Segment{Marker: m, Start: start, End: pos + n, Payload: d[pos+2 : pos+n]}, true
 }
 
-func (w *JPEG) fail(err error) (Segment, bool) {
-	w.stop(err)
+func (w *JPEG) fail(what string, off int) (Segment, bool) {
+	w.stop(&Error{What: what, Offset: off})
 	return Segment{}, false
+}
+
+func (w *JPEG) failLength(m byte, n, start int) (Segment, bool) {
+	return w.fail(fmt.Sprintf("segment 0x%02X length %d past end", m, n), start)
 }
 
 // Signature is the 8-byte signature that starts every PNG file.
