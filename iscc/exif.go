@@ -68,7 +68,7 @@ func pngExif(data []byte) []byte {
 		if c.Is("IDAT") || c.Is("IEND") {
 			return nil
 		}
-		if c.Is("eXIf") && crc32.ChecksumIEEE(data[c.Start+4:c.End-4]) == c.CRC {
+		if c.Is("eXIf") && crc32.ChecksumIEEE(data[c.Start+4:c.End-4]) == binary.BigEndian.Uint32(data[c.End-4:]) {
 			return c.Data
 		}
 	}

@@ -153,19 +153,29 @@ const Signature = "\x89PNG\r\n\x1a\n"
 
 // Chunk is one PNG chunk.
 type Chunk struct {
-	// Type is the chunk type ("IHDR", "iTXt").
-	Type [4]byte
+	// Type is the chunk type's four bytes, big-endian ("IHDR" is
+	// 0x49484452); see Is and Name. (A number, not an array, so that a
+	// Chunk is returned in registers: the walk is in the hot path of every
+	// image read.)
+	Type uint32
 	// Start is the offset of the length field; End the offset after the
 	// CRC.
 	Start, End int
-	// Data is the chunk data, between the type and the CRC.
+	// Data is the chunk data, between the type and the CRC (the CRC is
+	// not read: most walks never need it, and reading it costs a memory
+	// access per chunk; it is the 4 bytes at End-4).
 	Data []byte
-	// CRC is the stored CRC-32 of the type and data (not checked).
-	CRC uint32
 }
 
-// Is reports whether the chunk has type typ.
-func (c Chunk) Is(typ string) bool { return string(c.Type[:]) == typ }
+// Is reports whether the chunk has type typ, four ASCII letters.
+func (c Chunk) Is(typ string) bool {
+	return len(typ) == 4 && c.Type == uint32(typ[0])<<24|uint32(typ[1])<<16|uint32(typ[2])<<8|uint32(typ[3])
+}
+
+// Name returns the chunk type as a string ("IHDR").
+func (c Chunk) Name() string {
+	return string([]byte{byte(c.Type >> 24), byte(c.Type >> 16), byte(c.Type >> 8), byte(c.Type)})
+}
 
 // PNG walks the chunks of a PNG file after its signature, up to and
 // including IEND. Create it with NewPNG; it is not safe for concurrent
@@ -192,17 +202,15 @@ func (w *PNG) Next() (Chunk, bool) {
 		return w.failPNG(&Error{What: "truncated chunk header", Offset: w.pos})
 	}
 	n := binary.BigEndian.Uint32(d[w.pos:])
-	var c Chunk
-	copy(c.Type[:], d[w.pos+4:w.pos+8])
+	c := Chunk{Type: binary.BigEndian.Uint32(d[w.pos+4:])}
 	if n > 1<<31-1 || uint64(w.pos)+12+uint64(n) > uint64(len(d)) {
 		return w.failPNG(&Error{What: fmt.Sprintf("chunk %q length %d past end", d[w.pos+4:w.pos+8], n), Offset: w.pos})
 	}
 	c.Start, c.End = w.pos, w.pos+12+int(n)
 	c.Data = d[w.pos+8 : w.pos+8+int(n)]
-	c.CRC = binary.BigEndian.Uint32(d[c.End-4:])
 	w.pos = c.End
 	w.n++
-	if c.Type == [4]byte{'I', 'E', 'N', 'D'} {
+	if c.Type == 0x49454E44 { // IEND
 		w.done = true
 	}
 	return c, true

@@ -40,7 +40,7 @@ func extractPNG(data []byte) ([]Packet, error) {
 		if !c.Is("iTXt") && !c.Is("tEXt") && !c.Is("zTXt") {
 			continue
 		}
-		typ := string(c.Type[:])
+		typ := c.Name()
 		kw, text, cerr := pngText(c)
 		if cerr != nil {
 			if kw == PNGKeyword || kw == pngRawProfileKeyword {
@@ -75,7 +75,7 @@ func extractPNG(data []byte) ([]Packet, error) {
 
 // pngText decodes a tEXt, zTXt or iTXt chunk into its keyword and text.
 func pngText(c chunk.Chunk) (keyword string, text []byte, err error) {
-	typ := string(c.Type[:])
+	typ := c.Name()
 	kw, rest, ok := bytes.Cut(c.Data, []byte{0})
 	if !ok {
 		return "", nil, malformed("png", typ+" chunk without keyword terminator", c.Start)
