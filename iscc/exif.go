@@ -52,8 +52,9 @@ func ExifOrientation(data []byte) int {
 // skips them.
 func jpegExif(data []byte) []byte {
 	w := chunk.NewJPEG(data, exifMaxSegments)
+	w.Only(0xE1)
 	for s, ok := w.Next(); ok; s, ok = w.Next() {
-		if s.Marker == 0xE1 && bytes.HasPrefix(s.Payload, []byte("Exif\x00\x00")) {
+		if bytes.HasPrefix(s.Payload, []byte("Exif\x00\x00")) {
 			return s.Payload
 		}
 	}
@@ -64,6 +65,7 @@ func jpegExif(data []byte) []byte {
 // with a wrong CRC are ignored.
 func pngExif(data []byte) []byte {
 	w := chunk.NewPNG(data, exifMaxSegments)
+	w.Only("eXIf", "IDAT", "IEND")
 	for c, ok := w.Next(); ok; c, ok = w.Next() {
 		if c.Is("IDAT") || c.Is("IEND") {
 			return nil

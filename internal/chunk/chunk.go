@@ -89,54 +89,83 @@ func (w *walk) Err() error { return w.err }
 // JPEG walks the markers of a JPEG file after its SOI marker, up to the
 // first SOS (start of scan: no metadata follows) or EOI. Create it with
 // NewJPEG; it is not safe for concurrent use.
-type JPEG struct{ walk }
+type JPEG struct {
+	walk
+	only     bool      // Next returns only the markers in want
+	want     [4]uint64 // a bit per marker code
+	segments int       // markers with a segment walked
+}
+
+// Only makes Next return only the given markers; the others are still
+// walked, checked and counted, in a tight loop (a call per block would
+// cost more than the walk itself).
+func (w *JPEG) Only(markers ...byte) {
+	w.only = true
+	for _, m := range markers {
+		w.want[m>>6] |= 1 << (m & 63)
+	}
+}
+
+// Segments returns how many markers with a segment have been walked,
+// including the one Next returned last.
+func (w *JPEG) Segments() int { return w.segments }
 
 // NewJPEG returns a walker over data, which starts with the SOI marker
 // (0xFFD8; not checked), that yields at most max markers before failing
 // with a TooMany Error.
-func NewJPEG(data []byte, max int) JPEG { return JPEG{walk{data: data, pos: 2, max: max}} }
+func NewJPEG(data []byte, max int) JPEG { return JPEG{walk: walk{data: data, pos: 2, max: max}} }
 
 // Next returns the next marker before SOS or EOI, and false when the walk
 // is over: at SOS or EOI (Err nil), or on damaged data or the cap (Err
 // says which).
 func (w *JPEG) Next() (Segment, bool) {
-	if !w.next() {
-		return Segment{}, false
-	}
 	d, pos := w.data, w.pos
-	if pos >= len(d) {
-		return w.fail("truncated before start of scan", pos)
-	}
-	if d[pos] != 0xFF {
-		return w.fail("missing marker", pos)
-	}
-	start := pos
-	for pos < len(d) && d[pos] == 0xFF {
+	for {
+		if !w.next() {
+			return Segment{}, false
+		}
+		if pos >= len(d) {
+			return w.fail("truncated before start of scan", pos)
+		}
+		if d[pos] != 0xFF {
+			return w.fail("missing marker", pos)
+		}
+		start := pos
+		for pos < len(d) && d[pos] == 0xFF {
+			pos++
+		}
+		if pos >= len(d) {
+			return w.fail("truncated marker", start)
+		}
+		m := d[pos]
 		pos++
-	}
-	if pos >= len(d) {
-		return w.fail("truncated marker", start)
-	}
-	m := d[pos]
-	pos++
-	w.n++
-	switch {
-	case m == 0xD9 || m == 0xDA:
-		w.done = true
-		return Segment{}, false
-	case standalone(m):
+		w.n++
+		switch {
+		case m == 0xD9 || m == 0xDA:
+			w.done = true
+			return Segment{}, false
+		case standalone(m):
+			w.pos = pos
+			if w.only && w.want[m>>6]&(1<<(m&63)) == 0 {
+				continue
+			}
+			return Segment{Marker: m, Start: start, End: pos}, true
+		}
+		if pos+2 > len(d) {
+			return w.fail("truncated segment length", pos)
+		}
+		n := int(d[pos])<<8 | int(d[pos+1])
+		if n < 2 || pos+n > len(d) {
+			return w.failLength(m, n, start)
+		}
+		w.segments++
+		pos += n
 		w.pos = pos
-		return Segment{Marker: m, Start: start, End: pos}, true
+		if w.only && w.want[m>>6]&(1<<(m&63)) == 0 {
+			continue
+		}
+		return Segment{Marker: m, Start: start, End: pos, Payload: d[pos-n+2 : pos]}, true
 	}
-	if pos+2 > len(d) {
-		return w.fail("truncated segment length", pos)
-	}
-	n := int(d[pos])<<8 | int(d[pos+1])
-	if n < 2 || pos+n > len(d) {
-		return w.failLength(m, n, start)
-	}
-	w.pos = pos + n
-	return Segment{Marker: m, Start: start, End: pos + n, Payload: d[pos+2 : pos+n]}, true
 }
 
 func (w *JPEG) fail(what string, off int) (Segment, bool) {
@@ -180,40 +209,73 @@ func (c Chunk) Name() string {
 // PNG walks the chunks of a PNG file after its signature, up to and
 // including IEND. Create it with NewPNG; it is not safe for concurrent
 // use.
-type PNG struct{ walk }
+type PNG struct {
+	walk
+	want  [8]uint32 // chunk types Next returns, when nwant > 0
+	nwant int
+}
+
+// Only makes Next return only chunks of the given types (at most 8, four
+// ASCII letters each); the others are still walked and checked, in a
+// tight loop. The walk still ends after IEND.
+func (w *PNG) Only(types ...string) {
+	for _, t := range types {
+		if w.nwant == len(w.want) || len(t) != 4 {
+			panic("chunk: PNG.Only takes at most 8 types of 4 letters")
+		}
+		w.want[w.nwant] = uint32(t[0])<<24 | uint32(t[1])<<16 | uint32(t[2])<<8 | uint32(t[3])
+		w.nwant++
+	}
+}
+
+func (w *PNG) wants(t uint32) bool {
+	for _, x := range w.want[:w.nwant] {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
 
 // NewPNG returns a walker over data, which starts with Signature (not
 // checked), that yields at most max chunks before failing with a TooMany
 // Error.
-func NewPNG(data []byte, max int) PNG { return PNG{walk{data: data, pos: len(Signature), max: max}} }
+func NewPNG(data []byte, max int) PNG {
+	return PNG{walk: walk{data: data, pos: len(Signature), max: max}}
+}
 
 // Next returns the next chunk, and false when the walk is over: after IEND
 // (Err nil), or on damaged data or the cap (Err says which). A file that
 // ends without IEND is damaged.
 func (w *PNG) Next() (Chunk, bool) {
-	if !w.next() {
-		return Chunk{}, false
-	}
 	d := w.data
-	if w.pos == len(d) {
-		return w.failPNG(&Error{What: "missing IEND", Offset: w.pos})
+	for {
+		if !w.next() {
+			return Chunk{}, false
+		}
+		p := w.pos
+		if p == len(d) {
+			return w.failPNG(&Error{What: "missing IEND", Offset: p})
+		}
+		if p+8 > len(d) {
+			return w.failPNG(&Error{What: "truncated chunk header", Offset: p})
+		}
+		n := binary.BigEndian.Uint32(d[p:])
+		t := binary.BigEndian.Uint32(d[p+4:])
+		if n > 1<<31-1 || uint64(p)+12+uint64(n) > uint64(len(d)) {
+			return w.failPNG(&Error{What: fmt.Sprintf("chunk %q length %d past end", d[p+4:p+8], n), Offset: p})
+		}
+		end := p + 12 + int(n)
+		w.pos = end
+		w.n++
+		if t == 0x49454E44 { // IEND
+			w.done = true
+		}
+		if w.nwant > 0 && !w.wants(t) {
+			continue
+		}
+		return Chunk{Type: t, Start: p, End: end, Data: d[p+8 : end-4]}, true
 	}
-	if w.pos+8 > len(d) {
-		return w.failPNG(&Error{What: "truncated chunk header", Offset: w.pos})
-	}
-	n := binary.BigEndian.Uint32(d[w.pos:])
-	c := Chunk{Type: binary.BigEndian.Uint32(d[w.pos+4:])}
-	if n > 1<<31-1 || uint64(w.pos)+12+uint64(n) > uint64(len(d)) {
-		return w.failPNG(&Error{What: fmt.Sprintf("chunk %q length %d past end", d[w.pos+4:w.pos+8], n), Offset: w.pos})
-	}
-	c.Start, c.End = w.pos, w.pos+12+int(n)
-	c.Data = d[w.pos+8 : w.pos+8+int(n)]
-	w.pos = c.End
-	w.n++
-	if c.Type == 0x49454E44 { // IEND
-		w.done = true
-	}
-	return c, true
 }
 
 func (w *PNG) failPNG(err error) (Chunk, bool) {

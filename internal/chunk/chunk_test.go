@@ -102,6 +102,60 @@ func TestPNG(t *testing.T) {
 	}
 }
 
+// TestOnly: a filtered walk returns only the blocks asked for, and still
+// walks, counts and checks the others.
+func TestOnly(t *testing.T) {
+	photo := testfiles.JPEG(testfiles.Packet(), 1000)
+	w := chunk.NewJPEG(photo, 100)
+	w.Only(0xE1, 0xC0)
+	var got []byte
+	var idx []int
+	for s, ok := w.Next(); ok; s, ok = w.Next() {
+		got = append(got, s.Marker)
+		idx = append(idx, w.Segments()-1)
+	}
+	if string(got) != "\xE1\xE1\xC0" || fmtInts(idx) != "1 2 7" || w.Err() != nil {
+		t.Errorf("Only(APP1, SOF0): markers % X at segments %v, %v; want E1 E1 C0 at 1 2 7", got, idx, w.Err())
+	}
+	w = chunk.NewJPEG([]byte("\xFF\xD8\xFF\xD8\xFF\xE1\x00\x02\xFF\xE1\x00\x09"), 100)
+	w.Only(0xE1)
+	n := 0
+	for _, ok := w.Next(); ok; _, ok = w.Next() {
+		n++
+	}
+	if n != 1 || w.Err() == nil {
+		t.Errorf("filtered walk of damaged data: %d segments, %v; want 1 and the damage", n, w.Err())
+	}
+	p := chunk.NewPNG(testfiles.PNG(testfiles.Packet(), 20000), 100)
+	p.Only("eXIf", "IEND")
+	var types []string
+	for c, ok := p.Next(); ok; c, ok = p.Next() {
+		types = append(types, c.Name())
+	}
+	if fmtList(types) != "[eXIf IEND]" || p.Err() != nil {
+		t.Errorf("Only(eXIf, IEND): %v, %v", types, p.Err())
+	}
+	p = chunk.NewPNG(testfiles.PNG(nil, 20000), 4)
+	p.Only("IEND")
+	for _, ok := p.Next(); ok; _, ok = p.Next() {
+	}
+	var ce *chunk.Error
+	if !errors.As(p.Err(), &ce) || !ce.TooMany {
+		t.Errorf("filtered walk past the cap: %v, want TooMany", p.Err())
+	}
+}
+
+func fmtInts(v []int) string {
+	out := ""
+	for i, x := range v {
+		if i > 0 {
+			out += " "
+		}
+		out += string(rune('0' + x))
+	}
+	return out
+}
+
 func fmtList(s []string) string {
 	out := "["
 	for i, x := range s {

@@ -117,6 +117,7 @@ func locateJPEG(data []byte) ([]byte, Location, error) {
 	var order []uint16
 	var walkErr error
 	w := chunk.NewJPEG(data, MaxSegments)
+	w.Only(0xEB, 0x00, 0xD8)
 	for s, ok := w.Next(); ok; s, ok = w.Next() {
 		if s.Marker == 0x00 || s.Marker == 0xD8 {
 			walkErr = malformed("jpeg", fmt.Sprintf("unexpected marker 0x%02X", s.Marker), s.Start)
@@ -220,6 +221,7 @@ func isStore(b []byte) bool {
 // PNG: the "caBX" chunk holds the manifest store.
 func locatePNG(data []byte) ([]byte, Location, error) {
 	w := chunk.NewPNG(data, MaxSegments)
+	w.Only("caBX", "IEND")
 	for c, ok := w.Next(); ok; c, ok = w.Next() {
 		switch {
 		case c.Is("caBX"):

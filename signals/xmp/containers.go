@@ -36,10 +36,8 @@ func pngChunks(data []byte) ([]chunk.Chunk, error) {
 func extractPNG(data []byte) ([]Packet, error) {
 	var packets []Packet
 	w := chunk.NewPNG(data, MaxSegments)
+	w.Only("iTXt", "tEXt", "zTXt")
 	for c, ok := w.Next(); ok; c, ok = w.Next() {
-		if !c.Is("iTXt") && !c.Is("tEXt") && !c.Is("zTXt") {
-			continue
-		}
 		typ := c.Name()
 		kw, text, cerr := pngText(c)
 		if cerr != nil {

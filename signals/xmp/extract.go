@@ -186,18 +186,12 @@ func extractJPEG(data []byte) ([]Packet, error) {
 	var byGUID map[string]*extPacket
 	var err, extErr error
 	w := chunk.NewJPEG(data, MaxSegments)
-	i := -1 // index among the segments with a length
+	w.Only(0xE1, 0x00, 0xD8)
 	for s, ok := w.Next(); ok; s, ok = w.Next() {
 		if err = checkJPEGMarker(s); err != nil {
 			break
 		}
-		if s.Payload == nil {
-			continue
-		}
-		i++
-		if s.Marker != 0xE1 {
-			continue
-		}
+		i := w.Segments() - 1 // index among the segments with a length
 		switch {
 		case bytes.HasPrefix(s.Payload, jpegXMPPrefix):
 			if len(packets) >= MaxPackets {
