@@ -168,26 +168,59 @@ func fmtList(s []string) string {
 }
 
 // FuzzWalk: whatever the input, the walkers stay inside the data, yield
-// blocks in order without overlap, and stop.
+// blocks in order without overlap, and stop; a walk filtered with Only
+// yields exactly the blocks of the full walk it asks for, and ends the same
+// way.
 func FuzzWalk(f *testing.F) {
-	f.Add(testfiles.JPEG(testfiles.Packet(), 100))
-	f.Add(testfiles.PNG(nil, 100))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		w := chunk.NewJPEG(data, 1<<16)
+	f.Add(testfiles.JPEG(testfiles.Packet(), 100), byte(0xE1))
+	f.Add(testfiles.PNG(nil, 100), byte(2))
+	f.Fuzz(func(t *testing.T, data []byte, pick byte) {
+		var all, some []chunk.Segment
+		w := chunk.NewJPEG(data, 1<<10)
 		last := 2
 		for s, ok := w.Next(); ok; s, ok = w.Next() {
 			if s.Start < last || s.End > len(data) || s.End <= s.Start {
 				t.Fatalf("segment %d..%d after %d in %d bytes", s.Start, s.End, last, len(data))
 			}
 			last = s.End
+			if s.Marker == pick || s.Marker == 0xD8 {
+				all = append(all, s)
+			}
 		}
-		p := chunk.NewPNG(data, 1<<16)
+		fw := chunk.NewJPEG(data, 1<<10)
+		fw.Only(pick, 0xD8)
+		for s, ok := fw.Next(); ok; s, ok = fw.Next() {
+			some = append(some, s)
+		}
+		if len(all) != len(some) || (w.Err() == nil) != (fw.Err() == nil) {
+			t.Fatalf("filtered JPEG walk: %d segments, %v; full walk: %d, %v", len(some), fw.Err(), len(all), w.Err())
+		}
+		for i := range all {
+			if all[i].Start != some[i].Start || all[i].End != some[i].End {
+				t.Fatalf("filtered JPEG walk: segment %d at %d..%d, full walk at %d..%d", i, some[i].Start, some[i].End, all[i].Start, all[i].End)
+			}
+		}
+		types := []string{"IHDR", "iTXt", "IDAT", "IEND", "eXIf"}
+		want := types[int(pick)%len(types)]
+		var pall, psome []chunk.Chunk
+		p := chunk.NewPNG(data, 1<<10)
 		last = len(chunk.Signature)
 		for c, ok := p.Next(); ok; c, ok = p.Next() {
 			if c.Start != last || c.End > len(data) || c.End-c.Start != len(c.Data)+12 {
 				t.Fatalf("chunk %d..%d after %d in %d bytes", c.Start, c.End, last, len(data))
 			}
 			last = c.End
+			if c.Is(want) {
+				pall = append(pall, c)
+			}
+		}
+		fp := chunk.NewPNG(data, 1<<10)
+		fp.Only(want)
+		for c, ok := fp.Next(); ok; c, ok = fp.Next() {
+			psome = append(psome, c)
+		}
+		if len(pall) != len(psome) || (p.Err() == nil) != (fp.Err() == nil) {
+			t.Fatalf("filtered PNG walk: %d chunks, %v; full walk: %d, %v", len(psome), fp.Err(), len(pall), p.Err())
 		}
 	})
 }
