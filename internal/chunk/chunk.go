@@ -6,6 +6,9 @@
 //
 // The walkers read in place (no copies), check every length against the
 // data before using it, and stop at a caller's cap on the blocks walked.
+// A caller that reads few kinds of block says which (Only), and the others
+// are skipped in the walker's own loop: a function call per block would
+// cost more than the hand-written loops this package replaced.
 // They interpret no block: what a segment or chunk means, and whether a
 // damaged file is still worth reading, is the caller's decision. They are
 // in internal/ because no caller outside this module needs them and iscc
@@ -24,16 +27,32 @@ type Error struct {
 	What string
 	// Offset is the byte offset in the file where it was found.
 	Offset int
-	// TooMany is true when the caller's cap on blocks was reached; What
-	// is then empty.
+	// TooMany is true when the caller's cap on blocks (Max) was reached;
+	// What is then empty.
 	TooMany bool
+	Max     int
 }
 
 func (e *Error) Error() string {
 	if e.TooMany {
-		return "too many blocks"
+		return fmt.Sprintf("more than %d blocks", e.Max)
 	}
 	return fmt.Sprintf("%s at offset %d", e.What, e.Offset)
+}
+
+// Wrap words the error that ended a walk (Err) in a caller's error family:
+// "op: what at offset N" wrapping malformed, or "op: more than N blocks"
+// wrapping tooLarge, blocks naming what was walked ("segments"). nil stays
+// nil.
+func Wrap(err error, op, blocks string, malformed, tooLarge error) error {
+	e, ok := err.(*Error)
+	switch {
+	case err == nil || !ok:
+		return err
+	case e.TooMany:
+		return fmt.Errorf("%s: more than %d %s: %w", op, e.Max, blocks, tooLarge)
+	}
+	return fmt.Errorf("%s: %s at offset %d: %w", op, e.What, e.Offset, malformed)
 }
 
 // Segment is one JPEG marker, with its segment when it has one.
@@ -74,7 +93,7 @@ func (w *walk) next() bool {
 		return false
 	}
 	if w.n >= w.max {
-		w.stop(&Error{TooMany: true})
+		w.stop(&Error{TooMany: true, Max: w.max})
 		return false
 	}
 	return true

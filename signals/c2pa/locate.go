@@ -237,20 +237,10 @@ func locatePNG(data []byte) ([]byte, Location, error) {
 	return nil, Location{}, walkError("png", "chunks", w.Err())
 }
 
-// walkError maps the error that ended a walk of package chunk to this
+// walkError words the error that ended a walk of package chunk in this
 // package's errors.
 func walkError(format, blocks string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ce *chunk.Error
-	if !errors.As(err, &ce) {
-		return err
-	}
-	if ce.TooMany {
-		return fmt.Errorf("locate c2pa manifest in %s: more than %d %s: %w", format, MaxSegments, blocks, ErrTooLarge)
-	}
-	return malformed(format, ce.What, ce.Offset)
+	return chunk.Wrap(err, "locate c2pa manifest in "+format, blocks, ErrMalformed, ErrTooLarge)
 }
 
 // ISOBMFF: a top-level "uuid" box with extended type BMFFUUID, then a full

@@ -152,20 +152,10 @@ func checkJPEGMarker(s chunk.Segment) error {
 	return nil
 }
 
-// walkError maps the error that ended a walk of package chunk to this
-// package's errors; nil stays nil.
+// walkError words the error that ended a walk of package chunk in this
+// package's errors.
 func walkError(format, blocks string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ce *chunk.Error
-	if !errors.As(err, &ce) {
-		return err
-	}
-	if ce.TooMany {
-		return fmt.Errorf("read %s: more than %d %s: %w", format, MaxSegments, blocks, ErrTooLarge)
-	}
-	return malformed(format, ce.What, ce.Offset)
+	return chunk.Wrap(err, "read "+format, blocks, ErrMalformed, ErrTooLarge)
 }
 
 type extChunk struct {
