@@ -94,21 +94,28 @@ func Evaluate(stmts []Statement, opts Options) Result {
 	if uses == nil {
 		uses = AllUses()
 	}
-	r := Result{Mode: opts.Mode, Evidence: stmts}
+	r := Result{Mode: opts.Mode, Evidence: stmts, Warnings: Warnings(stmts)}
+	for _, u := range uses {
+		r.Uses = append(r.Uses, evaluateUse(stmts, u, opts.Mode))
+	}
+	return r
+}
+
+// Warnings gathers the statements' warnings, each prefixed by its
+// mechanism, without duplicates (Result.Warnings).
+func Warnings(stmts []Statement) []string {
+	var out []string
 	seen := map[string]bool{}
 	for _, s := range stmts {
 		for _, w := range s.Warnings {
 			w = s.Mechanism + ": " + w
 			if !seen[w] {
 				seen[w] = true
-				r.Warnings = append(r.Warnings, w)
+				out = append(out, w)
 			}
 		}
 	}
-	for _, u := range uses {
-		r.Uses = append(r.Uses, evaluateUse(stmts, u, opts.Mode))
-	}
-	return r
+	return out
 }
 
 func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
@@ -269,10 +276,8 @@ func describe(s *Statement) string {
 	return d
 }
 
+// quote quotes a statement's value whole (Go syntax); a display may
+// shorten it, the reason does not.
 func quote(v string) string {
-	const max = 80
-	if len(v) > max {
-		v = v[:max] + "..."
-	}
 	return fmt.Sprintf("%q", v)
 }

@@ -233,3 +233,25 @@ func TestParseUses(t *testing.T) {
 		t.Error(`ParseMode("eu") succeeded`)
 	}
 }
+
+// TestReasonKeepsWholeValue: a reason names the deciding statement's value
+// whole, however long (a display may shorten it; evidence must not).
+func TestReasonKeepsWholeValue(t *testing.T) {
+	long := "Jane Doe: train-genai deny (declaration dcl_fp2m7m6a7q3bkfzq2gxr4ynk3u by acc_x on work:wrk_y; work wrk_y matched by unit ISCC:EEA, distance 0, exact)"
+	s := signals.Statement{Mechanism: "registry", Location: "https://r.example/v1/receipts/4", Value: long, Uses: map[signals.Use]signals.Verdict{G: D}}
+	r := signals.Evaluate([]signals.Statement{s}, signals.Options{Uses: []signals.Use{G}})
+	want := `reserved by registry "` + long + `" at https://r.example/v1/receipts/4`
+	if got := r.Uses[0].Reason; got != want {
+		t.Errorf("reason:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	a := st("tdmrep", nil)
+	a.Warnings = []string{"policy unreachable", "policy unreachable"}
+	b := st("robots.txt", nil)
+	b.Warnings = []string{"5xx"}
+	if diff := cmp.Diff([]string{"tdmrep: policy unreachable", "robots.txt: 5xx"}, signals.Warnings([]signals.Statement{a, b})); diff != "" {
+		t.Errorf("Warnings (-want +got):\n%s", diff)
+	}
+}

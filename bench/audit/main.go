@@ -27,9 +27,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/askfirst/askfirst/internal/client"
-	"github.com/askfirst/askfirst/internal/registry"
-	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/client"
+	"github.com/askfirst/askfirst/wire"
 )
 
 type row struct {
@@ -238,22 +237,22 @@ func startRegistry(ctx context.Context, bin, dir string, n, rows int, hosts []st
 	c, _ := client.New(url, acc.Token, nil)
 	urls := manifestURLs(rows, hosts)
 	t0 := time.Now()
-	terms := []store.Term{{Use: "train-ai", Decision: "license", Offer: &store.Offer{Price: "0.02", Currency: "EUR", Contact: "mailto:licensing@agency.example"}}}
+	terms := []wire.Term{{Use: "train-ai", Decision: "license", Offer: &wire.Offer{Price: "0.02", Currency: "EUR", Contact: "mailto:licensing@agency.example"}}}
 	r := rand.New(rand.NewPCG(7, 8))
 	for start := 0; start < n; start += 10000 {
-		var works []registry.WorkInput
+		var works []wire.WorkInput
 		for i := start; i < min(start+10000, n); i++ {
 			var dh [32]byte
 			for k := range dh {
 				dh[k] = byte(r.Uint32())
 			}
-			w := registry.WorkInput{Datahash: fmt.Sprintf("1e20%x", dh), Title: fmt.Sprintf("work %d", i)}
+			w := wire.WorkInput{Datahash: fmt.Sprintf("1e20%x", dh), Title: fmt.Sprintf("work %d", i)}
 			if j := i * 10; j < len(urls) {
 				w.Locators = []string{urls[j]}
 			}
 			works = append(works, w)
 		}
-		if _, err := c.RegisterWorks(ctx, client.RegisterRequest{Works: works, Terms: terms}); err != nil {
+		if _, err := c.RegisterWorks(ctx, wire.RegisterRequest{Works: works, Terms: terms}); err != nil {
 			stop()
 			log.Fatalf("register works: %v", err)
 		}

@@ -51,6 +51,7 @@ import (
 	"github.com/askfirst/askfirst/internal/store/postgres"
 	"github.com/askfirst/askfirst/internal/store/sqlite"
 	"github.com/askfirst/askfirst/iscc"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // maxRespBody caps what the benchmark reads of one response (a batch of
@@ -460,7 +461,7 @@ func genWork(rng *mrand.Rand, i int, host string) (work, error) {
 		return w, err
 	}
 	fillRandom(rng, w.pdq[:])
-	w.in = registry.WorkInput{ISCC: code.ISCC, Datahash: "1e20" + hex.EncodeToString(sum[:]), PDQ: hex.EncodeToString(w.pdq[:]), PDQQuality: 100,
+	w.in = registry.WorkInput{ISCC: code.ISCC, Datahash: "1e20" + hex.EncodeToString(sum[:]), PDQ: &wire.PDQ{Hash: hex.EncodeToString(w.pdq[:]), Quality: 100},
 		Mediatype: "image/jpeg", Filesize: 1 << 20, Title: fmt.Sprintf("Photograph %d", i),
 		Locators: []string{fmt.Sprintf("https://%s/photos/%d.jpg", host, i)}}
 	return w, nil
@@ -517,7 +518,7 @@ func matchItem(rng *mrand.Rand, ws []work, kind string) (registry.MatchItem, err
 		if err != nil {
 			return registry.MatchItem{}, err
 		}
-		return registry.MatchItem{Units: []string{u.String()}, PDQ: hex.EncodeToString(flip(rng, w.pdq[:], 4+rng.IntN(13)))}, nil
+		return registry.MatchItem{Units: wire.Units{Content: u.String()}, PDQ: &wire.PDQ{Hash: hex.EncodeToString(flip(rng, w.pdq[:], 4+rng.IntN(13)))}}, nil
 	case kindURL:
 		return registry.MatchItem{URL: w.in.Locators[0]}, nil
 	}
@@ -537,7 +538,7 @@ func lookupPath(rng *mrand.Rand, ws []work, kind string) (string, error) {
 	q := url.Values{}
 	switch {
 	case kind == kindNear:
-		q.Set("iscc", it.Units[0])
+		q.Set("iscc", it.Units.Content)
 	case it.URL != "":
 		q.Set("url", it.URL)
 	default:

@@ -19,13 +19,14 @@ import (
 	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/internal/registry"
 	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/wire"
 )
 
-// Caps on requests.
+// Caps on requests (package wire declares them).
 const (
-	MaxBody       = 8 << 20  // JSON bodies
-	MaxBatchBody  = 64 << 20 // POST /v1/works and /v1/match (10,000 items)
-	MaxUploadBody = 256 << 20
+	MaxBody       = wire.MaxBody      // JSON bodies
+	MaxBatchBody  = wire.MaxBatchBody // POST /v1/works and /v1/match
+	MaxUploadBody = wire.MaxUploadBody
 )
 
 // Config configures a Server.
@@ -51,7 +52,12 @@ type Server struct {
 	routes  []route
 }
 
-type route struct{ method, pattern string }
+// route is an API route: its method, pattern and whether it needs a
+// token.
+type route struct {
+	method, pattern string
+	auth            bool
+}
 
 // New returns the handler for cfg.
 func New(cfg Config) (*Server, error) {
@@ -74,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.Handle("GET /checkpoint", logH)
 	s.mux.Handle("GET /tile/", logH)
 	s.mux.Handle("GET /v1/log", logH)
-	s.routes = append(s.routes, route{"GET", "/v1/log"})
+	s.routes = append(s.routes, route{"GET", "/v1/log", false})
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		s.metrics.serve(w, r)
@@ -91,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 
 // handle registers an API route with its body cap.
 func (s *Server) handle(method, pattern string, auth bool, limit int64, h func(w http.ResponseWriter, r *http.Request, p registry.Principal) error) {
-	s.routes = append(s.routes, route{method, pattern})
+	s.routes = append(s.routes, route{method, pattern, auth})
 	s.mux.HandleFunc(method+" "+pattern, func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		var p registry.Principal
@@ -182,46 +188,38 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// problemJSON is an RFC 9457 problem detail.
-type problemJSON struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail,omitempty"`
-}
-
 // status maps an error to its HTTP status and problem type; the one place
 // that does (STYLE: one function maps errors to statuses).
 func status(err error) (int, string) {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
-		return http.StatusRequestEntityTooLarge, "too-large"
+		return http.StatusRequestEntityTooLarge, wire.ProblemTooLarge
 	case errors.Is(err, errRateLimited):
-		return http.StatusTooManyRequests, "rate-limited"
+		return http.StatusTooManyRequests, wire.ProblemRateLimited
 	case errors.Is(err, registry.ErrUnauthenticated):
-		return http.StatusUnauthorized, "unauthenticated"
+		return http.StatusUnauthorized, wire.ProblemUnauthenticated
 	case errors.Is(err, registry.ErrForbidden):
-		return http.StatusForbidden, "forbidden"
+		return http.StatusForbidden, wire.ProblemForbidden
 	case errors.Is(err, registry.ErrUnverified):
-		return http.StatusForbidden, "domain-not-verified"
+		return http.StatusForbidden, wire.ProblemDomainNotVerified
 	case errors.Is(err, registry.ErrInvalid), errors.Is(err, errBadRequest), errors.Is(err, store.ErrInvalid):
-		return http.StatusBadRequest, "invalid"
+		return http.StatusBadRequest, wire.ProblemInvalid
 	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, "not-found"
+		return http.StatusNotFound, wire.ProblemNotFound
 	case errors.Is(err, store.ErrConflict):
-		return http.StatusConflict, "conflict"
+		return http.StatusConflict, wire.ProblemConflict
 	case errors.Is(err, context.Canceled):
-		return 499, "canceled"
+		return 499, wire.ProblemCanceled
 	}
-	return http.StatusInternalServerError, "internal"
+	return http.StatusInternalServerError, wire.ProblemInternal
 }
 
 var errBadRequest = errors.New("bad request")
 
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	code, typ := status(err)
-	p := problemJSON{Type: "https://askfirst.dev/problems/" + typ, Title: http.StatusText(code), Status: code, Detail: err.Error()}
+	p := wire.Problem{Type: wire.ProblemTypeBase + typ, Title: http.StatusText(code), Status: code, Detail: err.Error()}
 	if code >= 500 {
 		// Details of server faults go to the log, never to the client.
 		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
@@ -233,7 +231,7 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="askfirst"`)
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Content-Type", wire.ProblemContentType)
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(p)
 }

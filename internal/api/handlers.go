@@ -1,10 +1,8 @@
 package api
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -12,11 +10,16 @@ import (
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/registry"
 	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/wire"
 )
 
+// routesTable registers every /v1 route; each request and answer is a
+// type of package wire.
 func (s *Server) routesTable() {
 	s.handle("POST", "/v1/accounts", false, MaxBody, s.createAccount)
 	s.handle("GET", "/v1/accounts/me", true, MaxBody, s.me)
+	s.handle("GET", "/v1/accounts/me/works", true, MaxBody, s.ownWorks)
+	s.handle("GET", "/v1/accounts/me/declarations", true, MaxBody, s.ownDeclarations)
 	s.handle("POST", "/v1/tokens", true, MaxBody, s.createToken)
 	s.handle("DELETE", "/v1/tokens/{id}", true, MaxBody, s.revokeToken)
 	s.handle("POST", "/v1/keys", true, MaxBody, s.addKey)
@@ -28,6 +31,7 @@ func (s *Server) routesTable() {
 	s.handle("POST", "/v1/declarations/import", true, MaxBody, s.importTDMAI)
 	s.handle("POST", "/v1/domains", true, MaxBody, s.claimDomain)
 	s.handle("POST", "/v1/domains/{domain}/verify", true, MaxBody, s.verifyDomain)
+	s.handle("GET", "/v1/campaigns", false, MaxBody, s.listCampaigns)
 	s.handle("POST", "/v1/campaigns", true, MaxBody, s.createCampaign)
 	s.handle("GET", "/v1/campaigns/{id}", false, MaxBody, s.showCampaign)
 	s.handle("POST", "/v1/campaigns/{id}/signatures", true, MaxBody, s.signCampaign)
@@ -36,24 +40,20 @@ func (s *Server) routesTable() {
 	s.handle("GET", "/v1/receipts/{index}", false, MaxBody, s.receipt)
 }
 
-// accountJSON is an account as the API shows it.
-type accountJSON struct {
-	ID       string `json:"id"`
-	Kind     string `json:"kind"`
-	Name     string `json:"name"`
-	Created  string `json:"created"`
-	LogIndex int64  `json:"log_index"`
-}
-
-func accountOut(a store.Account) accountJSON {
-	return accountJSON{ID: a.ID, Kind: a.Kind, Name: a.Name, Created: a.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"), LogIndex: a.LogIndex}
+// page reads the paging parameters of a list: ?after=CURSOR&limit=N (0
+// when absent; the registry applies the default and the cap).
+func page(r *http.Request) (after string, limit int, err error) {
+	q := r.URL.Query()
+	if l := q.Get("limit"); l != "" {
+		if limit, err = strconv.Atoi(l); err != nil || limit < 1 {
+			return "", 0, fmt.Errorf("%w: limit %q: want 1 to %d", errBadRequest, l, wire.MaxPageSize)
+		}
+	}
+	return q.Get("after"), limit, nil
 }
 
 func (s *Server) createAccount(w http.ResponseWriter, r *http.Request, _ registry.Principal) error {
-	var in struct {
-		Name string `json:"name"`
-		Kind string `json:"kind"`
-	}
+	var in wire.CreateAccountRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -61,18 +61,41 @@ func (s *Server) createAccount(w http.ResponseWriter, r *http.Request, _ registr
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"account": accountOut(a), "token": secret, "receipt": rc})
+	return writeJSON(w, http.StatusCreated, wire.AccountCreated{Account: registry.AccountOut(a), Token: secret, Receipt: wire.Receipt(rc)})
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	return writeJSON(w, http.StatusOK, map[string]any{"account": accountOut(p.Account), "token": map[string]any{"id": p.Token.ID, "scope": p.Token.Scope}})
+	return writeJSON(w, http.StatusOK, wire.Me{Account: registry.AccountOut(p.Account), Token: wire.Token{ID: p.Token.ID, Scope: p.Token.Scope, Label: p.Token.Label}})
+}
+
+// writePage answers a page of a list: fetch gets the request's ?after
+// and ?limit.
+func writePage[T any](w http.ResponseWriter, r *http.Request, fetch func(after string, limit int) (T, error)) error {
+	after, limit, err := page(r)
+	if err != nil {
+		return err
+	}
+	out, err := fetch(after, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) ownWorks(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
+	return writePage(w, r, func(after string, limit int) (wire.WorkList, error) {
+		return s.reg.OwnWorks(r.Context(), p, after, limit)
+	})
+}
+
+func (s *Server) ownDeclarations(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
+	return writePage(w, r, func(after string, limit int) (wire.DeclarationList, error) {
+		return s.reg.OwnDeclarations(r.Context(), p, after, limit)
+	})
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	var in struct {
-		Scope string `json:"scope"`
-		Label string `json:"label"`
-	}
+	var in wire.CreateTokenRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -80,7 +103,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, p registry.
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"id": t.ID, "scope": t.Scope, "label": t.Label, "token": secret})
+	return writeJSON(w, http.StatusCreated, wire.TokenCreated{ID: t.ID, Scope: t.Scope, Label: t.Label, Secret: secret})
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
@@ -92,27 +115,19 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, p registry.
 }
 
 func (s *Server) addKey(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	var in struct {
-		PublicKey string `json:"public_key"` // base64 Ed25519
-	}
+	var in wire.AddKeyRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	pub, err := base64.StdEncoding.DecodeString(in.PublicKey)
-	if err != nil {
-		return fmt.Errorf("%w: public_key: not base64", errBadRequest)
-	}
-	k, rc, err := s.reg.AddKey(r.Context(), p, pub)
+	k, rc, err := s.reg.AddKey(r.Context(), p, in.PublicKey)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"id": k.ID, "receipt": rc})
+	return writeJSON(w, http.StatusCreated, wire.KeyAdded{ID: k.ID, Receipt: wire.Receipt(rc)})
 }
 
 func (s *Server) delegate(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	var in struct {
-		Organisation string `json:"organisation"`
-	}
+	var in wire.DelegateRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -120,72 +135,27 @@ func (s *Server) delegate(w http.ResponseWriter, r *http.Request, p registry.Pri
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"receipt": rc})
+	return writeJSON(w, http.StatusCreated, wire.Delegated{Receipt: wire.Receipt(rc)})
 }
 
-// workJSON is a work as the API shows it.
-type workJSON struct {
-	ID       string       `json:"id"`
-	Account  string       `json:"account"`
-	ISCC     string       `json:"iscc,omitempty"`
-	Units    []store.Unit `json:"units,omitempty"`
-	Datahash string       `json:"datahash,omitempty"`
-	PDQ      string       `json:"pdq,omitempty"`
-	Title    string       `json:"title,omitempty"`
-	Creator  string       `json:"creator,omitempty"`
-	Locators []string     `json:"locators,omitempty"`
-	LogIndex int64        `json:"log_index"`
-}
-
-func workOut(wk store.Work) workJSON {
-	out := workJSON{ID: wk.ID, Account: wk.AccountID, ISCC: wk.ISCC, Units: wk.Units, Datahash: wk.Datahash, Title: wk.Title, Creator: wk.Creator, LogIndex: wk.LogIndex}
-	if wk.PDQ != nil {
-		out.PDQ = fmt.Sprintf("%x", wk.PDQ)
-	}
-	for _, l := range wk.Locators {
-		out.Locators = append(out.Locators, l.URL)
-	}
-	return out
-}
-
-type registeredJSON struct {
-	Work               workJSON         `json:"work"`
-	Receipt            ledger.Receipt   `json:"receipt"`
-	Declaration        *declarationJSON `json:"declaration,omitempty"`
-	DeclarationReceipt *ledger.Receipt  `json:"declaration_receipt,omitempty"`
-}
-
-type declarationJSON struct {
-	ID         string        `json:"id"`
-	Account    string        `json:"account"`
-	OnBehalfOf string        `json:"on_behalf_of,omitempty"`
-	Subject    store.Subject `json:"subject"`
-	Terms      []store.Term  `json:"terms"`
-	Supersedes string        `json:"supersedes,omitempty"`
-	LogIndex   int64         `json:"log_index"`
-}
-
-func declarationOut(d store.Declaration) *declarationJSON {
-	return &declarationJSON{ID: d.ID, Account: d.AccountID, OnBehalfOf: d.OnBehalfOf, Subject: d.Subject, Terms: d.Terms, Supersedes: d.Supersedes, LogIndex: d.LogIndex}
-}
-
-func registeredOut(rs []registry.Registered) []registeredJSON {
-	out := make([]registeredJSON, len(rs))
+func registeredOut(rs []registry.Registered) wire.RegisterResponse {
+	out := wire.RegisterResponse{Works: make([]wire.Registered, len(rs))}
 	for i, x := range rs {
-		out[i] = registeredJSON{Work: workOut(x.Work), Receipt: x.Receipt, DeclarationReceipt: x.DeclarationReceipt}
+		out.Works[i] = wire.Registered{Work: registry.WorkOut(x.Work), Receipt: wire.Receipt(x.Receipt)}
 		if x.Declaration != nil {
-			out[i].Declaration = declarationOut(*x.Declaration)
+			d := registry.DeclarationOut(*x.Declaration)
+			out.Works[i].Declaration = &d
+		}
+		if x.DeclarationReceipt != nil {
+			rc := wire.Receipt(*x.DeclarationReceipt)
+			out.Works[i].DeclarationReceipt = &rc
 		}
 	}
 	return out
 }
 
 func (s *Server) registerWorks(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	var in struct {
-		Works      []registry.WorkInput `json:"works"`
-		Terms      []store.Term         `json:"terms,omitempty"`
-		OnBehalfOf string               `json:"on_behalf_of,omitempty"`
-	}
+	var in wire.RegisterRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -193,7 +163,7 @@ func (s *Server) registerWorks(w http.ResponseWriter, r *http.Request, p registr
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"works": registeredOut(rs)})
+	return writeJSON(w, http.StatusCreated, registeredOut(rs))
 }
 
 // uploadWork computes the codes of an uploaded file (the request body)
@@ -208,30 +178,22 @@ func (s *Server) uploadWork(w http.ResponseWriter, r *http.Request, p registry.P
 	if res == nil && err != nil {
 		return fmt.Errorf("%w: %v", errBadRequest, err)
 	}
-	in := registry.WorkInput{ISCC: res.ISCC, Datahash: res.Datahash, Mediatype: res.MediaType, Filesize: res.Filesize,
+	in := wire.WorkInput{ISCC: res.ISCC, Units: res.Units, Datahash: res.Datahash, PDQ: res.PDQ, Mediatype: res.MediaType, Filesize: res.Filesize,
 		Title: q.Get("title"), Creator: q.Get("creator")}
-	for _, u := range []string{res.Units.Meta, res.Units.Content, res.Units.Data, res.Units.Instance} {
-		if u != "" {
-			in.Units = append(in.Units, u)
-		}
-	}
-	if res.PDQ != nil {
-		in.PDQ, in.PDQQuality = res.PDQ.Hash, res.PDQ.Quality
-	}
 	if l := q.Get("locator"); l != "" {
 		in.Locators = []string{l}
 	}
-	var terms []store.Term
+	var terms []wire.Term
 	if t := q.Get("terms"); t != "" {
 		if err := json.Unmarshal([]byte(t), &terms); err != nil {
 			return fmt.Errorf("%w: terms: %v", errBadRequest, err)
 		}
 	}
-	rs, err := s.reg.RegisterWorks(r.Context(), p, q.Get("on_behalf_of"), []registry.WorkInput{in}, terms)
+	rs, err := s.reg.RegisterWorks(r.Context(), p, q.Get("on_behalf_of"), []wire.WorkInput{in}, terms)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"works": registeredOut(rs)})
+	return writeJSON(w, http.StatusCreated, registeredOut(rs))
 }
 
 func (s *Server) getWork(w http.ResponseWriter, r *http.Request, _ registry.Principal) error {
@@ -239,19 +201,11 @@ func (s *Server) getWork(w http.ResponseWriter, r *http.Request, _ registry.Prin
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, workOut(wk))
+	return writeJSON(w, http.StatusOK, registry.WorkOut(wk))
 }
 
 func (s *Server) declare(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	var in struct {
-		Subject    store.Subject   `json:"subject"`
-		Terms      []store.Term    `json:"terms"`
-		OnBehalfOf string          `json:"on_behalf_of,omitempty"`
-		Supersedes string          `json:"supersedes,omitempty"`
-		Signed     json.RawMessage `json:"signed,omitempty"`
-		Signature  []byte          `json:"signature,omitempty"`
-		Key        string          `json:"key,omitempty"`
-	}
+	var in wire.DeclareRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -260,29 +214,32 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request, p registry.Prin
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"declaration": declarationOut(d), "receipt": rc})
+	return writeJSON(w, http.StatusCreated, wire.Declared{Declaration: registry.DeclarationOut(d), Receipt: wire.Receipt(rc)})
 }
 
 func (s *Server) importTDMAI(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	body, err := io.ReadAll(r.Body)
+	// A TDM·AI declaration is a format of its own: fields askfirst does
+	// not read are ignored, not refused.
+	var in wire.ImportRequest
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		if status, _ := status(err); status == http.StatusRequestEntityTooLarge {
+			return err
+		}
+		return fmt.Errorf("%w: TDM·AI declaration: %v", errBadRequest, err)
+	}
+	work, terms, err := registry.ImportTDMAI(in)
 	if err != nil {
 		return err
 	}
-	work, terms, err := registry.ImportTDMAI(body)
+	rs, err := s.reg.RegisterWorks(r.Context(), p, r.URL.Query().Get("on_behalf_of"), []wire.WorkInput{work}, terms)
 	if err != nil {
 		return err
 	}
-	rs, err := s.reg.RegisterWorks(r.Context(), p, r.URL.Query().Get("on_behalf_of"), []registry.WorkInput{work}, terms)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"works": registeredOut(rs)})
+	return writeJSON(w, http.StatusCreated, registeredOut(rs))
 }
 
 func (s *Server) claimDomain(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	var in struct {
-		Domain string `json:"domain"`
-	}
+	var in wire.ClaimDomainRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -290,8 +247,8 @@ func (s *Server) claimDomain(w http.ResponseWriter, r *http.Request, p registry.
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"domain": c.Domain, "state": c.State, "token": c.Token,
-		"instructions": fmt.Sprintf("publish the token as a line of https://%s/.well-known/askfirst.txt, or as a DNS TXT record of _askfirst.%s; then verify", c.Domain, c.Domain)})
+	return writeJSON(w, http.StatusCreated, wire.DomainClaim{Domain: c.Domain, State: c.State, Token: c.Token,
+		Instructions: fmt.Sprintf("publish the token as a line of https://%s/.well-known/askfirst.txt, or as a DNS TXT record of _askfirst.%s; then verify", c.Domain, c.Domain)})
 }
 
 func (s *Server) verifyDomain(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
@@ -299,14 +256,17 @@ func (s *Server) verifyDomain(w http.ResponseWriter, r *http.Request, p registry
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"domain": c.Domain, "state": c.State, "method": c.Method, "receipt": rc})
+	return writeJSON(w, http.StatusOK, wire.DomainVerified{Domain: c.Domain, State: c.State, Method: c.Method, Receipt: wire.Receipt(rc)})
+}
+
+func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, _ registry.Principal) error {
+	return writePage(w, r, func(after string, limit int) (wire.CampaignList, error) {
+		return s.reg.Campaigns(r.Context(), after, limit)
+	})
 }
 
 func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	var in struct {
-		Title     string `json:"title"`
-		Statement string `json:"statement"`
-	}
+	var in wire.CreateCampaignRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -314,37 +274,27 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, p regist
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"campaign": campaignOut(c), "receipt": rc})
-}
-
-func campaignOut(c store.Campaign) map[string]any {
-	return map[string]any{"id": c.ID, "account": c.AccountID, "title": c.Title, "statement": c.Statement, "log_index": c.LogIndex}
+	return writeJSON(w, http.StatusCreated, wire.CampaignCreated{Campaign: registry.CampaignOut(c, p.Account.Name), Receipt: wire.Receipt(rc)})
 }
 
 func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request, _ registry.Principal) error {
-	limit := 100
-	if l, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && l > 0 && l <= 1000 {
-		limit = l
-	}
-	v, err := s.reg.Campaign(r.Context(), r.PathValue("id"), r.URL.Query().Get("after"), limit)
+	after, limit, err := page(r)
 	if err != nil {
 		return err
 	}
-	listed := []map[string]any{}
-	for _, sg := range v.Listed {
-		listed = append(listed, map[string]any{"id": sg.ID, "name": sg.Name, "role": sg.Role, "domain": sg.Domain, "log_index": sg.LogIndex})
+	v, err := s.reg.Campaign(r.Context(), r.PathValue("id"), after, limit)
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"campaign": campaignOut(v.Campaign), "signatures": v.Signatures, "listed": listed})
+	out := wire.CampaignView{Campaign: registry.CampaignOut(v.Campaign, v.Organiser), Signatures: v.Signatures, Listed: []wire.Signatory{}, Next: v.Next}
+	for _, sg := range v.Listed {
+		out.Listed = append(out.Listed, wire.Signatory{ID: sg.ID, Name: sg.Name, Role: sg.Role, Domain: sg.Domain, LogIndex: sg.LogIndex})
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) signCampaign(w http.ResponseWriter, r *http.Request, p registry.Principal) error {
-	var in struct {
-		Name   string       `json:"name"`
-		Role   string       `json:"role"`
-		Domain string       `json:"domain"`
-		Listed bool         `json:"listed"`
-		Terms  []store.Term `json:"terms,omitempty"`
-	}
+	var in wire.SignRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -352,14 +302,16 @@ func (s *Server) signCampaign(w http.ResponseWriter, r *http.Request, p registry
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"signature": map[string]any{"id": sg.ID, "name": sg.Name, "role": sg.Role,
-		"domain": sg.Domain, "listed": sg.Listed, "declaration": sg.DeclarationID}, "receipts": rcs})
+	out := wire.Signed{Signature: wire.Signature{ID: sg.ID, Name: sg.Name, Role: sg.Role, Domain: sg.Domain, Listed: sg.Listed, Declaration: sg.DeclarationID},
+		Receipts: make([]wire.Receipt, len(rcs))}
+	for i, rc := range rcs {
+		out.Receipts[i] = wire.Receipt(rc)
+	}
+	return writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *Server) match(w http.ResponseWriter, r *http.Request, _ registry.Principal) error {
-	var in struct {
-		Items []registry.MatchItem `json:"items"`
-	}
+	var in wire.MatchRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
@@ -367,13 +319,17 @@ func (s *Server) match(w http.ResponseWriter, r *http.Request, _ registry.Princi
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"results": rs})
+	return writeJSON(w, http.StatusOK, wire.MatchResponse{Results: rs})
 }
+
+// lookupKeys are the query parameters of GET /v1/lookup, one of which is
+// given.
+var lookupKeys = []string{"iscc", "datahash", "url", "domain", "pdq"}
 
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request, _ registry.Principal) error {
 	q := r.URL.Query()
 	var by, value string
-	for _, k := range []string{"iscc", "datahash", "url", "domain", "pdq"} {
+	for _, k := range lookupKeys {
 		if v := q.Get(k); v != "" {
 			if by != "" {
 				return fmt.Errorf("%w: give one of iscc, datahash, url, domain, pdq", errBadRequest)
@@ -404,5 +360,5 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request, _ registry.Prin
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, rc)
+	return writeJSON(w, http.StatusOK, wire.Receipt(rc))
 }

@@ -2,8 +2,10 @@ package api
 
 import _ "embed"
 
-// openAPI is the OpenAPI 3.1 document of the API; TestOpenAPIMatchesRoutes
-// keeps it and the handlers in step.
+// openAPI is the OpenAPI 3.1 document of the API. The tests keep it in
+// step with the routes served and the types of package wire, field by
+// field, and validate it (and the answers of a real registry against it)
+// with an independent OpenAPI 3.1 validator.
 //
 //go:embed openapi.json
 var openAPI []byte
@@ -13,6 +15,17 @@ func (s *Server) Routes() []string {
 	out := make([]string, len(s.routes))
 	for i, r := range s.routes {
 		out[i] = r.method + " " + r.pattern
+	}
+	return out
+}
+
+// PublicRoutes lists, as Routes does, the routes that need no token.
+func (s *Server) PublicRoutes() []string {
+	var out []string
+	for _, r := range s.routes {
+		if !r.auth {
+			out = append(out, r.method+" "+r.pattern)
+		}
 	}
 	return out
 }

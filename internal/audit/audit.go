@@ -30,9 +30,11 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/askfirst/askfirst/internal/capped"
 	"github.com/askfirst/askfirst/internal/dataset"
 	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/signals"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // FetchMode says how much of an item's URL is fetched.
@@ -74,14 +76,9 @@ type Registry interface {
 	Match(ctx context.Context, queries []Query) ([][]signals.Statement, error)
 }
 
-// Query is what the registry is asked about one item.
-type Query struct {
-	URL      string          `json:"url,omitempty"`
-	ISCC     string          `json:"iscc,omitempty"`
-	Units    *identify.Units `json:"units,omitempty"`
-	Datahash string          `json:"datahash,omitempty"`
-	PDQ      string          `json:"pdq,omitempty"`
-}
+// Query is what the registry is asked about one item: a match item of the
+// registry's API.
+type Query = wire.MatchItem
 
 // Options configure a Run. Inputs and Out are required.
 type Options struct {
@@ -104,6 +101,9 @@ type Options struct {
 	// Progress, if set, is called with items done and items known so far
 	// (total -1 while unknown); from one goroutine at a time.
 	Progress func(done, total int64)
+	// Decided, if set, is called with each record as it is written to the
+	// journal, in the order decided; from one goroutine at a time.
+	Decided func(*Record)
 	// MaxContent caps the bytes of one item read for codes and metadata.
 	MaxContent int64
 }
@@ -129,6 +129,7 @@ type Record struct {
 	Seq      int64               `json:"seq"`
 	Key      string              `json:"key"`
 	URL      string              `json:"url,omitempty"`
+	Path     string              `json:"path,omitempty"` // the item's local file, if any
 	Domain   string              `json:"domain,omitempty"`
 	ISCC     string              `json:"iscc,omitempty"`
 	Bytes    int64               `json:"bytes,omitempty"`
@@ -366,6 +367,9 @@ func (o *Options) decide(ctx context.Context, done map[string]*bitset, jw *journ
 			if err := jw.appendLine(w.line); err != nil {
 				return fmt.Errorf("write journal: %w", err)
 			}
+			if o.Decided != nil {
+				o.Decided(w.rec)
+			}
 			n++
 			if o.Progress != nil && time.Since(last) > 100*time.Millisecond {
 				o.Progress(n, total.Load())
@@ -448,7 +452,7 @@ func (o *Options) readInput(ctx context.Context, input string, done *bitset, out
 		if !o.inShard(it.Seq) || (done != nil && done.has(it.Seq)) {
 			continue
 		}
-		w := &work{it: it, rec: &Record{Input: input, Seq: it.Seq, Key: it.Key, URL: it.URL}}
+		w := &work{it: it, rec: &Record{Input: input, Seq: it.Seq, Key: it.Key, URL: it.URL, Path: it.Path}}
 		if re != nil {
 			w.rec.Failed = "unreadable record: " + re.Err.Error()
 		}
@@ -489,7 +493,7 @@ func (o *Options) check(ctx context.Context, w *work) {
 	}
 	w.query.ISCC = it.ISCC
 	if it.Content != nil {
-		data, err := readCapped(it.Content, o.MaxContent)
+		data, err := readContent(it.Content, o.MaxContent)
 		if err != nil {
 			rec.Failed = fmt.Sprintf("read %s: %v", it.MediaName, err)
 			return
@@ -502,10 +506,8 @@ func (o *Options) check(ctx context.Context, w *work) {
 			res, err := identify.Reader(ctx, it.MediaName, bytes.NewReader(data), o.Identify)
 			if res != nil {
 				rec.ISCC = res.ISCC
-				w.query.ISCC, w.query.Units, w.query.Datahash = res.ISCC, &res.Units, res.Datahash
-				if res.PDQ != nil {
-					w.query.PDQ = res.PDQ.Hash
-				}
+				w.query = res.MatchItem()
+				w.query.URL = it.URL
 			}
 			if res == nil && err != nil {
 				rec.Failed = err.Error()
@@ -517,18 +519,16 @@ func (o *Options) check(ctx context.Context, w *work) {
 	}
 }
 
-func readCapped(open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
+// readContent reads an item's content, at most limit bytes.
+func readContent(open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
 	rc, err := open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	data, err := capped.Read(rc, limit)
 	if err != nil {
 		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("over the %d-byte cap", limit)
 	}
 	return data, nil
 }
@@ -541,7 +541,7 @@ func (o *Options) match(ctx context.Context, batch []*work) {
 	var qs []Query
 	var ws []*work
 	for _, w := range batch {
-		if w.rec.Failed != "" || (w.query == Query{}) {
+		if w.rec.Failed != "" || w.query.IsZero() {
 			continue
 		}
 		qs = append(qs, w.query)

@@ -2,22 +2,42 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/askfirst/askfirst/wire"
 )
+
+// accountCreatedJSON is the output of account create --json: the account
+// and its token, or the file the token was saved to.
+type accountCreatedJSON struct {
+	Account   wire.Account `json:"account"`
+	Token     string       `json:"token,omitempty"`
+	TokenFile string       `json:"token_file,omitempty"`
+}
+
+// delegatedJSON is the output of account delegate --json.
+type delegatedJSON struct {
+	Organisation string `json:"organisation"`
+	LogIndex     int64  `json:"log_index"`
+	ReceiptFile  string `json:"receipt_file"`
+}
 
 func runAccount(ctx context.Context, e *env, args []string) int {
 	if len(args) > 0 && args[0] == "delegate" {
 		return accountDelegate(ctx, e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "show" {
+		return accountShow(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "create" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprintf(e.stderr, "Usage: askfirst account create --name NAME [--kind creator|organisation|developer] [--save FILE] [--json]\n"+
+				"       askfirst account show [--json]\n"+
 				"       askfirst account delegate --to ORGANISATION_ID [--json]\n")
 			return ExitOK
 		}
-		e.errorf("account: want 'account create' or 'account delegate'")
+		e.errorf("account: want 'account create', 'account show' or 'account delegate'")
 		e.hintf("askfirst account create --name \"Jane Doe\" --save ~/.askfirst-token")
 		return ExitUsage
 	}
@@ -54,10 +74,8 @@ func runAccount(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return e.apiError("account create", err, c.URL())
 	}
-	if res.Receipt != nil {
-		if _, err := saveReceipt(*receipts, *res.Receipt); err != nil {
-			e.warnf("account create: %v", err)
-		}
+	if _, err := saveReceipt(*receipts, res.Receipt); err != nil {
+		e.warnf("account create: %v", err)
 	}
 	if *save != "" {
 		if err := writeSecret(*save, res.Token); err != nil {
@@ -67,13 +85,11 @@ func runAccount(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	if *jsonOut {
-		out := map[string]any{"account": res.Account, "token": res.Token}
+		out := accountCreatedJSON{Account: res.Account, Token: res.Token}
 		if *save != "" {
-			out = map[string]any{"account": res.Account, "token_file": *save}
+			out = accountCreatedJSON{Account: res.Account, TokenFile: *save}
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.Encode(out)
+		printJSON(e, out)
 		return ExitOK
 	}
 	fmt.Fprintf(e.stdout, "account %s (%s) %q created at %s\n", res.Account.ID, res.Account.Kind, res.Account.Name, c.URL())
@@ -132,9 +148,46 @@ func accountDelegate(ctx context.Context, e *env, args []string) int {
 		return ExitFailure
 	}
 	if *jsonOut {
-		printJSON(e, map[string]any{"organisation": *to, "log_index": rc.Index, "receipt": saved})
+		printJSON(e, delegatedJSON{Organisation: *to, LogIndex: rc.Index, ReceiptFile: saved})
 		return ExitOK
 	}
 	fmt.Fprintf(e.stdout, "%s may now register and declare for your account (log %d, receipt %s)\n", *to, rc.Index, saved)
+	return ExitOK
+}
+
+// accountShow prints the account the token belongs to, with its IDs.
+func accountShow(ctx context.Context, e *env, args []string) int {
+	fs := e.newFlagSet("account show", "[--json]\n\n"+
+		"Shows the account of the token (ASKFIRST_TOKEN or --token-file): its ID, kind, name, the log\n"+
+		"entry that created it, and the token's ID and scope.")
+	rf := e.addRegistryFlags(fs)
+	jsonOut := fs.Bool("json", false, "print {\"account\": {...}, \"token\": {...}} as JSON")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		e.errorf("account show: unexpected argument %q", fs.Arg(0))
+		return ExitUsage
+	}
+	c, code := e.registryClient(rf, true)
+	if code >= 0 {
+		return code
+	}
+	me, err := c.Me(ctx)
+	if err != nil {
+		return e.apiError("account show", err, c.URL())
+	}
+	if *jsonOut {
+		printJSON(e, me)
+		return ExitOK
+	}
+	a := me.Account
+	fmt.Fprintf(e.stdout, "account %s (%s) %q at %s\n", a.ID, a.Kind, a.Name, c.URL())
+	fmt.Fprintf(e.stdout, "  created %s, log entry %d (evidence %s)\n", a.Created, a.LogIndex, c.ReceiptURL(a.LogIndex))
+	tok := fmt.Sprintf("  token %s (%s)", me.Token.ID, me.Token.Scope)
+	if me.Token.Label != "" {
+		tok += fmt.Sprintf(" %q", me.Token.Label)
+	}
+	fmt.Fprintln(e.stdout, tok)
 	return ExitOK
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/askfirst/askfirst/internal/audit"
 	"github.com/askfirst/askfirst/internal/fetch"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/signals"
 )
 
@@ -40,7 +41,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	perOrigin := fs.Int("per-origin", fetch.DefaultPerOrigin, "concurrent requests to one origin")
 	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses (env ASKFIRST_ALLOW_PRIVATE=1)")
 	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "time limit of one request, redirects and body included")
-	jsonOut := fs.Bool("json", false, "print the totals as JSON")
+	jsonOut := fs.Bool("json", false, "print one JSON object per item as it is decided (the shape of check --json, with input, key and excluded), then {\"summary\": totals} (JSON Lines)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -96,7 +97,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer client.Close()
-	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses, User: profile.User, Geo: profile.Geo}
+	in := &signals.Inspector{Fetcher: client.Signals(), Agent: *agent, AgentFor: perUse, Uses: uses, User: profile.User, Geo: profile.Geo}
 	opts := audit.Options{
 		Inputs: inputs, Out: *out, Uses: uses, Mode: mode, Agent: *agent, AgentFor: perUse,
 		Fetch: fm, Concurrency: *concurrency, Shard: si, Shards: sn, Resume: *resume,
@@ -107,7 +108,12 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 		if code >= 0 {
 			return code
 		}
-		opts.Registry, opts.RegistryURL = audit.ClientRegistry{Client: rc, Uses: uses}, rc.URL()
+		opts.Registry, opts.RegistryURL = &registryevidence.Source{Client: rc, Uses: uses}, rc.URL()
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		opts.Decided = func(r *audit.Record) { enc.Encode(auditItem(r, mode)) }
 	}
 	stop := e.progress(&opts)
 	sum, err := audit.Run(ctx, opts)
@@ -125,7 +131,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 func runAuditMerge(ctx context.Context, e *env, args []string) int {
 	fs := e.newFlagSet("audit merge", "--out DIR SHARD_DIR...")
 	out := fs.String("out", "askfirst-out", "output folder for the merged result")
-	jsonOut := fs.Bool("json", false, "print the totals as JSON")
+	jsonOut := fs.Bool("json", false, "print the totals as JSON: {\"summary\": {...}}")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -142,13 +148,52 @@ func runAuditMerge(ctx context.Context, e *env, args []string) int {
 	return e.auditResult(sum, *out, *jsonOut)
 }
 
+// auditItemJSON is a line of audit --json for one item: the shape of a
+// line of check --json (its target is the item's URL, else its local
+// file, else INPUT#KEY), with where the item is and whether it was
+// excluded.
+type auditItemJSON struct {
+	checkJSON
+	Input    string `json:"input"`
+	Key      string `json:"key"`
+	Excluded bool   `json:"excluded"`
+}
+
+// auditSummaryJSON is the last line of audit --json (and audit merge
+// --json): the totals and the output folder.
+type auditSummaryJSON struct {
+	Summary auditTotalsJSON `json:"summary"`
+}
+
+type auditTotalsJSON struct {
+	*audit.Summary
+	Out string `json:"out"`
+}
+
+// auditItem is the audit --json line of a decided record.
+func auditItem(r *audit.Record, mode signals.Mode) auditItemJSON {
+	out := auditItemJSON{checkJSON: checkJSON{Target: r.URL, Path: r.Path, Mode: mode, Evidence: r.Evidence, Error: r.Failed,
+		Warnings: signals.Warnings(r.Evidence), Verdicts: map[signals.Use]verdictJSON{}}, Input: r.Input, Key: r.Key, Excluded: r.Excluded}
+	switch {
+	case out.Target != "":
+	case out.Path != "":
+		out.Target = out.Path
+	default:
+		out.Target = r.Input + "#" + r.Key
+	}
+	for u, v := range r.Verdicts {
+		vj := verdictJSON{Verdict: v.Verdict, Decision: v.Decision, DecidedBy: v.DecidedBy, Reason: v.Reason, Conflict: v.Conflict, Offer: v.Offer}
+		if vj.DecidedBy == nil {
+			vj.DecidedBy = []string{}
+		}
+		out.Verdicts[signals.Use(u)] = vj
+	}
+	return out
+}
+
 func (e *env) auditResult(sum *audit.Summary, out string, jsonOut bool) int {
 	if jsonOut {
-		b, _ := json.Marshal(struct {
-			*audit.Summary
-			Out string `json:"out"`
-		}{sum, out})
-		fmt.Fprintf(e.stdout, "%s\n", b)
+		printJSON(e, auditSummaryJSON{auditTotalsJSON{sum, out}})
 	} else {
 		fmt.Fprintf(e.stdout, "audited %d items: %d kept, %d excluded (%d could not be checked)\n", sum.Items, sum.Kept, sum.Excluded, sum.Failed)
 		fmt.Fprintf(e.stdout, "report: %s\n", filepath.Join(out, "report.html"))

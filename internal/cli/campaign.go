@@ -5,18 +5,21 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/askfirst/askfirst/internal/client"
+	"github.com/askfirst/askfirst/client"
+	"github.com/askfirst/askfirst/internal/registryevidence"
+	"github.com/askfirst/askfirst/wire"
 )
 
 const campaignUsage = "create --title T --statement S [--json]\n" +
 	"       askfirst campaign sign ID --name NAME [--role R] [--domain D] [--listed] [--deny U,...] [--license U,... --price ...] [--json]\n" +
-	"       askfirst campaign show ID [--limit N] [--after SIG] [--json]\n\n" +
+	"       askfirst campaign show ID [--limit N] [--after SIG] [--json]\n" +
+	"       askfirst campaign list [--limit N] [--after ID] [--json]\n\n" +
 	"An organisation publishes a statement; people and organisations sign it. A signature with\n" +
 	"--deny, --allow or --license also declares those terms for all the signer's works."
 
 func runCampaign(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 {
-		e.errorf("campaign: want create, sign or show")
+		e.errorf("campaign: want create, sign, show or list")
 		e.hintf("askfirst campaign show ID")
 		return ExitUsage
 	}
@@ -27,14 +30,30 @@ func runCampaign(ctx context.Context, e *env, args []string) int {
 		return campaignSign(ctx, e, args[1:])
 	case "show":
 		return campaignShow(ctx, e, args[1:])
+	case "list":
+		return campaignList(ctx, e, args[1:])
 	case "-h", "-help", "--help":
 		fmt.Fprintf(e.stderr, "Usage: askfirst campaign %s\n", campaignUsage)
 		return ExitOK
 	}
-	e.errorf("campaign: unknown subcommand %q: want create, sign or show", args[0])
+	e.errorf("campaign: unknown subcommand %q: want create, sign, show or list", args[0])
 	return ExitUsage
 }
 
+// campaignCreatedJSON is the output of campaign create --json.
+type campaignCreatedJSON struct {
+	Campaign    wire.Campaign `json:"campaign"`
+	ReceiptFile string        `json:"receipt_file"`
+}
+
+// signedJSON is the output of campaign sign --json: the signature and the
+// receipts saved (the blanket declaration's first, when it carries one).
+type signedJSON struct {
+	Signature    wire.Signature `json:"signature"`
+	ReceiptFiles []string       `json:"receipt_files"`
+}
+
+// printJSON prints v as one line of JSON.
 func printJSON(e *env, v any) {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
@@ -70,7 +89,7 @@ func campaignCreate(ctx context.Context, e *env, args []string) int {
 		return ExitFailure
 	}
 	if *jsonOut {
-		printJSON(e, map[string]any{"campaign": res.Campaign, "receipt": saved})
+		printJSON(e, campaignCreatedJSON{Campaign: res.Campaign, ReceiptFile: saved})
 		return ExitOK
 	}
 	fmt.Fprintf(e.stdout, "campaign %s (log %d): %q\nreceipt saved to %s\n", res.Campaign.ID, res.Campaign.LogIndex, res.Campaign.Title, saved)
@@ -105,7 +124,7 @@ func campaignSign(ctx context.Context, e *env, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	res, err := c.SignCampaign(ctx, fs.Arg(0), client.SignRequest{Name: *name, Role: *role, Domain: *domain, Listed: *listed, Terms: terms})
+	res, err := c.SignCampaign(ctx, fs.Arg(0), wire.SignRequest{Name: *name, Role: *role, Domain: *domain, Listed: *listed, Terms: terms})
 	if err != nil {
 		return e.apiError("campaign sign", err, c.URL())
 	}
@@ -119,7 +138,7 @@ func campaignSign(ctx context.Context, e *env, args []string) int {
 		saved = append(saved, p)
 	}
 	if *jsonOut {
-		printJSON(e, map[string]any{"signature": res.Signature, "receipts": saved})
+		printJSON(e, signedJSON{Signature: res.Signature, ReceiptFiles: saved})
 		return ExitOK
 	}
 	fmt.Fprintf(e.stdout, "signed campaign %s as %q (signature %s", fs.Arg(0), res.Signature.Name, res.Signature.ID)
@@ -129,7 +148,7 @@ func campaignSign(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, ", counted, not listed)\n")
 	}
 	if res.Signature.Declaration != "" {
-		fmt.Fprintf(e.stdout, "declaration %s for all your works: %s\n", res.Signature.Declaration, client.TermsString(terms))
+		fmt.Fprintf(e.stdout, "declaration %s for all your works: %s\n", res.Signature.Declaration, registryevidence.TermsString(terms))
 	}
 	for _, p := range saved {
 		fmt.Fprintf(e.stdout, "receipt saved to %s\n", p)
@@ -178,8 +197,28 @@ func campaignShow(ctx context.Context, e *env, args []string) int {
 		}
 		fmt.Fprintf(e.stdout, "%s  [log %d]\n", line, s.LogIndex)
 	}
-	if len(v.Listed) == *limit {
-		fmt.Fprintf(e.stdout, "  more: askfirst campaign show %s --after %s\n", v.Campaign.ID, v.Listed[len(v.Listed)-1].ID)
+	if v.Next != "" {
+		fmt.Fprintf(e.stdout, "  more: askfirst campaign show %s --after %s\n", v.Campaign.ID, v.Next)
 	}
 	return ExitOK
+}
+
+var campaignLister = lister[wire.CampaignSummary]{
+	name: "campaign list", what: "campaigns",
+	synopsis: "[--limit N] [--after ID] [--json]\n\n" +
+		"Lists the registry's campaigns by ID, with their organiser and count of signatures; with\n" +
+		"--json one object per campaign per line (JSON Lines).",
+	page: func(ctx context.Context, c *client.Client, after string, limit int) ([]wire.CampaignSummary, string, error) {
+		l, err := c.Campaigns(ctx, after, limit)
+		return l.Campaigns, l.Next, err
+	},
+	show: func(e *env, cs wire.CampaignSummary) {
+		fmt.Fprintf(e.stdout, "%s  %q by %s (%s), %s, log %d\n", cs.Campaign.ID, cs.Campaign.Title, cs.Campaign.AccountName, cs.Campaign.Account,
+			plural(cs.Signatures, "signature"), cs.Campaign.LogIndex)
+	},
+	none: "no campaigns at %s",
+}
+
+func campaignList(ctx context.Context, e *env, args []string) int {
+	return campaignLister.run(ctx, e, args)
 }

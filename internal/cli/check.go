@@ -6,17 +6,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/askfirst/askfirst/internal/capped"
 	"github.com/askfirst/askfirst/internal/fetch"
 	"github.com/askfirst/askfirst/internal/identify"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/signals"
 	"github.com/askfirst/askfirst/signals/rsl"
 )
@@ -28,9 +29,14 @@ const (
 	maxCheckFile = signals.MaxTarget
 )
 
-// checkJSON is one line of `askfirst check --json` (DESIGN §6).
+// checkJSON is one line of `askfirst check --json` (DESIGN §6), and the
+// first fields of a line of `askfirst audit --json`.
 type checkJSON struct {
-	Target   string                      `json:"target"`
+	// Target is what was checked: a URL or a local file as given.
+	Target string `json:"target"`
+	// Path is the local file checked, the "path" of askfirst id; absent
+	// for a URL.
+	Path     string                      `json:"path,omitempty"`
 	Mode     signals.Mode                `json:"mode,omitempty"`
 	Verdicts map[signals.Use]verdictJSON `json:"verdicts,omitempty"`
 	Evidence []signals.Statement         `json:"evidence,omitempty"`
@@ -38,6 +44,9 @@ type checkJSON struct {
 	Error    string                      `json:"error,omitempty"`
 }
 
+// verdictJSON is the outcome for one use: the verdict, the decision under
+// the mode, the mechanisms that decided it and why, in whole (only the
+// human table shortens).
 type verdictJSON struct {
 	Verdict   signals.Verdict  `json:"verdict"`
 	Decision  signals.Decision `json:"decision"`
@@ -69,30 +78,6 @@ func (a agentFor) Set(s string) error {
 	}
 	a[u] = strings.TrimSpace(tok)
 	return nil
-}
-
-// signalsFetcher adapts the fetch client to the interface signals declares.
-type signalsFetcher struct{ c *fetch.Client }
-
-// markedError keeps the fetch error and marks it with the signals
-// sentinel of the same case.
-type markedError struct{ err, mark error }
-
-func (e markedError) Error() string   { return e.err.Error() }
-func (e markedError) Unwrap() []error { return []error{e.err, e.mark} }
-
-func (f signalsFetcher) Fetch(ctx context.Context, req signals.FetchRequest) (*signals.FetchResponse, error) {
-	r, err := f.c.Do(ctx, fetch.Request{Method: req.Method, URL: req.URL, Limit: req.Limit, Truncate: req.Truncate, Site: req.Site})
-	if err != nil {
-		switch {
-		case errors.Is(err, fetch.ErrTooManyRedirects):
-			return nil, markedError{err, signals.ErrTooManyRedirects}
-		case errors.Is(err, fetch.ErrBlockedAddress):
-			return nil, markedError{err, signals.ErrRefused}
-		}
-		return nil, err
-	}
-	return &signals.FetchResponse{URL: r.URL, Chain: r.Chain, Status: r.Status, Header: r.Header, Body: r.Body, Truncated: r.Truncated, Fetched: r.Fetched}, nil
 }
 
 // webClient returns the outbound client of check and audit: private
@@ -195,13 +180,13 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer client.Close()
-	in := &signals.Inspector{Fetcher: signalsFetcher{client}, Agent: *agent, AgentFor: perUse, Uses: uses, StrictTraining: *strict, User: profile.User, Geo: profile.Geo}
+	in := &signals.Inspector{Fetcher: client.Signals(), Agent: *agent, AgentFor: perUse, Uses: uses, StrictTraining: *strict, User: profile.User, Geo: profile.Geo}
 	if *registry != "" {
 		rc, code := e.matchClient(*registry)
 		if code >= 0 {
 			return code
 		}
-		in.Registry = &registrySource{c: rc, uses: uses, id: identify.Options{FPCalc: e.getenv("ASKFIRST_FPCALC"), FFmpeg: e.getenv("ASKFIRST_FFMPEG")}}
+		in.Registry = &registryevidence.Source{Client: rc, Uses: uses, Identify: identify.Options{FPCalc: e.getenv("ASKFIRST_FPCALC"), FFmpeg: e.getenv("ASKFIRST_FFMPEG")}}
 	}
 	return checkTargets(ctx, e, in, fs.Args(), signals.Options{Uses: uses, Mode: mode}, *jsonOut, *concurrency)
 }
@@ -282,8 +267,10 @@ func checkOne(ctx context.Context, in *signals.Inspector, target string, opts si
 			out.Error = fmt.Sprintf("check %s: only http and https URLs and local files can be checked", target)
 			return out
 		}
-		data, truncated, err := readCapped(target, maxCheckFile)
-		if err != nil {
+		out.Path = target
+		data, err := capped.ReadFile(target, maxCheckFile)
+		truncated := errors.Is(err, capped.ErrTooLarge)
+		if err != nil && !truncated {
 			out.Error = fmt.Sprintf("check %s: %v", target, err)
 			return out
 		}
@@ -312,26 +299,6 @@ func checkOne(ctx context.Context, in *signals.Inspector, target string, opts si
 	return out
 }
 
-// readCapped reads at most limit bytes of a file.
-func readCapped(path string, limit int64) ([]byte, bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, false, fmt.Errorf("is a directory")
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, false, err
-	}
-	if int64(len(data)) > limit {
-		return data[:limit], true, nil
-	}
-	return data, false, nil
-}
-
 // printCheck prints one result for people: per use the verdict, the
 // decision and the one-line reason, then the evidence.
 func printCheck(e *env, r checkJSON, uses []signals.Use) {
@@ -342,7 +309,7 @@ func printCheck(e *env, r checkJSON, uses []signals.Use) {
 	fmt.Fprintln(w, r.Target)
 	for _, u := range uses {
 		v := r.Verdicts[u]
-		fmt.Fprintf(w, "  %-12s %-8s %-8s %s\n", u, v.Verdict, v.Decision, v.Reason)
+		fmt.Fprintf(w, "  %-12s %-8s %-8s %s\n", u, v.Verdict, v.Decision, shortenQuoted(v.Reason, maxShownValue))
 		if v.Offer != nil {
 			fmt.Fprintf(w, "  %-12s offer: %s\n", "", offerText(v.Offer))
 		}
@@ -389,4 +356,32 @@ func offerText(o *signals.Offer) string {
 		parts = append(parts, "licence server "+o.Server)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// maxShownValue is the longest quoted value the human output shows whole.
+const maxShownValue = 80
+
+// shortenQuoted shortens every Go-quoted string in s longer than max bytes
+// to its first max bytes and "...": the human table's reasons stay on one
+// line, while --json carries them whole.
+func shortenQuoted(s string, max int) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		q, err := strconv.QuotedPrefix(s[i:])
+		if err != nil {
+			b.WriteString(s[i:])
+			return b.String()
+		}
+		s = s[i+len(q):]
+		if v, err := strconv.Unquote(q); err == nil && len(v) > max {
+			q = strconv.Quote(strings.ToValidUTF8(v[:max], "") + "...")
+		}
+		b.WriteString(q)
+	}
 }

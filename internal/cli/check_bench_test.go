@@ -125,7 +125,7 @@ func BenchmarkCheck(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				var f signals.Fetcher = signalsFetcher{client}
+				var f signals.Fetcher = client.Signals()
 				if !cached {
 					f = noSiteCache{f}
 				}

@@ -59,6 +59,7 @@ func serve(t *testing.T, s site) *httptest.Server {
 
 type checkLine struct {
 	Target   string `json:"target"`
+	Path     string `json:"path"`
 	Verdicts map[string]struct {
 		Verdict   string          `json:"verdict"`
 		Decision  string          `json:"decision"`

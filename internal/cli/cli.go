@@ -50,13 +50,15 @@ func commands() []command {
 		{"audit", "audit a training dataset: cleared dataset, evidence, licensing bill", runAudit},
 		{"serve", "run the registry: API, log and web page (SQLite in ./askfirst-data by default)", runServe},
 		{"verify", "monitor a registry's log and verify receipts offline", runVerify},
-		{"account", "create an account on a registry and get its API token", runAccount},
+		{"account", "create an account on a registry and get its API token, show it, delegate", runAccount},
 		{"register", "register files as works on a registry (codes computed locally) with a declaration", runRegister},
 		{"lookup", "look files, URLs or ISCCs up in a registry: matching works and their declarations", runLookup},
 		{"declare", "declare deny, allow or licence per use for a work, your account, a domain or a URL prefix", runDeclare},
 		{"key", "register an Ed25519 public key for self-signed declarations", runKey},
 		{"domain", "claim a domain on a registry and verify it (token at /.well-known/askfirst.txt or DNS)", runDomain},
-		{"campaign", "create, sign or show a campaign on a registry", runCampaign},
+		{"campaign", "create, sign, show or list campaigns on a registry", runCampaign},
+		{"works", "list your works on a registry, each with the declaration that applies to it", runWorks},
+		{"declarations", "list the declarations you made on a registry", runDeclarations},
 		// One line per subcommand, each implemented in its own file.
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
@@ -96,7 +98,7 @@ func (e *env) main(ctx context.Context, args []string) int {
 func (e *env) usage(w io.Writer) {
 	fmt.Fprintf(w, "askfirst: consent and licensing for AI training\n\nUsage:\n  askfirst COMMAND [flags] [arguments]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'askfirst help COMMAND' for the flags of one command.\n")
 	fmt.Fprintf(w, "Exit codes: 0 ok, 1 failure, 2 usage, 3 something requested is denied or needs a licence.\n")

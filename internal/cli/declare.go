@@ -3,21 +3,26 @@ package cli
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
 
-	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/jcs"
-	"github.com/askfirst/askfirst/internal/registry"
-	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/internal/registryevidence"
+	"github.com/askfirst/askfirst/wire"
 )
 
 const declareSynopsis = "--subject work:ID|account[:ID]|domain:D|url-prefix:URL [--deny U,...] [--allow U,...] [--license U,... --price AMOUNT --currency CUR [--terms URL] [--contact C]] [--supersedes ID] [--sign-key FILE --key-id ID] [--on-behalf-of ACCOUNT] [--receipts DIR] [--json]\n\n" +
 	"Declares, per use, deny, allow or license for a subject: one work, all works of the account,\n" +
 	"a verified domain, or a URL prefix on one. A declaration is never edited: --supersedes replaces\n" +
 	"an earlier one and both stay in the log."
+
+// declaredJSON is the output of declare --json: the declaration (its
+// "signed" says whether it is self-signed) and the receipt file saved.
+type declaredJSON struct {
+	Declaration wire.Declaration `json:"declaration"`
+	ReceiptFile string           `json:"receipt_file"`
+}
 
 func runDeclare(ctx context.Context, e *env, args []string) int {
 	fs := e.newFlagSet("declare", declareSynopsis)
@@ -62,7 +67,7 @@ func runDeclare(ctx context.Context, e *env, args []string) int {
 	if code >= 0 {
 		return code
 	}
-	req := client.DeclareRequest{Subject: subj, Terms: terms, OnBehalfOf: *onBehalf, Supersedes: *supersedes}
+	req := wire.DeclareRequest{Subject: subj, Terms: terms, OnBehalfOf: *onBehalf, Supersedes: *supersedes}
 	if *signKey != "" {
 		priv, err := readSigningKey(*signKey)
 		if err != nil {
@@ -91,12 +96,10 @@ func runDeclare(ctx context.Context, e *env, args []string) int {
 	}
 	d := res.Declaration
 	if *jsonOut {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.Encode(map[string]any{"declaration": d, "receipt": saved, "signed": req.Key != ""})
+		printJSON(e, declaredJSON{Declaration: d, ReceiptFile: saved})
 		return ExitOK
 	}
-	line := fmt.Sprintf("declaration %s (log %d) on %s: %s", d.ID, d.LogIndex, client.SubjectString(d.Subject), client.TermsString(d.Terms))
+	line := fmt.Sprintf("declaration %s (log %d) on %s: %s", d.ID, d.LogIndex, d.Subject, registryevidence.TermsString(d.Terms))
 	if d.Supersedes != "" {
 		line += "; supersedes " + d.Supersedes
 	}
@@ -111,48 +114,48 @@ func runDeclare(ctx context.Context, e *env, args []string) int {
 // parseSubject reads work:ID, account, account:ID, domain:D or
 // url-prefix:URL, normalised as the registry does (so that a self-signed
 // statement matches what it records).
-func parseSubject(s string) (store.Subject, error) {
+func parseSubject(s string) (wire.Subject, error) {
 	kind, value, _ := strings.Cut(strings.TrimSpace(s), ":")
 	switch kind {
 	case "":
-		return store.Subject{}, fmt.Errorf("required")
-	case store.SubjectWork:
+		return wire.Subject{}, fmt.Errorf("required")
+	case wire.SubjectWork:
 		if value == "" {
-			return store.Subject{}, fmt.Errorf("work:ID needs the work's ID")
+			return wire.Subject{}, fmt.Errorf("work:ID needs the work's ID")
 		}
-		return store.Subject{Kind: kind, Value: value}, nil
-	case store.SubjectAccount:
-		return store.Subject{Kind: kind, Value: value}, nil
-	case store.SubjectDomain:
+		return wire.Subject{Kind: kind, Value: value}, nil
+	case wire.SubjectAccount:
+		return wire.Subject{Kind: kind, Value: value}, nil
+	case wire.SubjectDomain:
 		d := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(value)), "www.")
 		if d == "" || strings.ContainsAny(d, "/ \t") {
-			return store.Subject{}, fmt.Errorf("domain:%s: want a host name such as example.com", value)
+			return wire.Subject{}, fmt.Errorf("domain:%s: want a host name such as example.com", value)
 		}
-		return store.Subject{Kind: kind, Value: d}, nil
-	case store.SubjectURLPrefix:
+		return wire.Subject{Kind: kind, Value: d}, nil
+	case wire.SubjectURLPrefix:
 		u, err := url.Parse(value)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return store.Subject{}, fmt.Errorf("url-prefix:%s: want an http or https URL", value)
+			return wire.Subject{}, fmt.Errorf("url-prefix:%s: want an http or https URL", value)
 		}
 		u.Fragment = ""
 		u.Host = strings.ToLower(u.Host)
-		return store.Subject{Kind: kind, Value: u.String(), Domain: strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")}, nil
+		return wire.Subject{Kind: kind, Value: u.String(), Domain: strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")}, nil
 	}
-	return store.Subject{}, fmt.Errorf("%q: want work:ID, account, domain:DOMAIN or url-prefix:URL", s)
+	return wire.Subject{}, fmt.Errorf("%q: want work:ID, account, domain:DOMAIN or url-prefix:URL", s)
 }
 
 // signedStatement is the RFC 8785 canonical JSON of the statement a
-// self-signed declaration signs (registry.DeclarationStatement, DESIGN §5).
-func signedStatement(me, onBehalf string, req client.DeclareRequest) ([]byte, error) {
+// self-signed declaration signs (wire.DeclarationStatement, DESIGN §5).
+func signedStatement(me, onBehalf string, req wire.DeclareRequest) ([]byte, error) {
 	owner := me
 	if onBehalf != "" {
 		owner = onBehalf
 	}
 	subj := req.Subject
-	if subj.Kind == store.SubjectAccount && subj.Value == "" {
+	if subj.Kind == wire.SubjectAccount && subj.Value == "" {
 		subj.Value = owner
 	}
-	st := registry.DeclarationStatement{Type: "declaration", Account: owner, Subject: subj, Terms: req.Terms, Supersedes: req.Supersedes}
+	st := wire.DeclarationStatement{Type: "declaration", Account: owner, Subject: subj, Terms: req.Terms, Supersedes: req.Supersedes}
 	if onBehalf != "" {
 		st.Account, st.OnBehalfOf = me, onBehalf
 	}

@@ -6,6 +6,14 @@ import (
 	"fmt"
 )
 
+// domainVerifiedJSON is the output of domain verify --json.
+type domainVerifiedJSON struct {
+	Domain      string `json:"domain"`
+	State       string `json:"state"`
+	Method      string `json:"method"`
+	ReceiptFile string `json:"receipt_file"`
+}
+
 func runDomain(ctx context.Context, e *env, args []string) int {
 	usage := "claim|verify DOMAIN [--receipts DIR] [--json]\n\n" +
 		"claim prints a token to publish as a line of https://DOMAIN/.well-known/askfirst.txt or as a\n" +
@@ -59,15 +67,13 @@ func runDomain(ctx context.Context, e *env, args []string) int {
 		e.hintf("the token from 'askfirst domain claim %s' must be served at https://%s/.well-known/askfirst.txt or in the TXT record of _askfirst.%s", domain, domain, domain)
 		return code
 	}
-	saved := ""
-	if res.Receipt != nil {
-		if saved, err = saveReceipt(*receipts, *res.Receipt); err != nil {
-			e.errorf("domain verify: %v", err)
-			return ExitFailure
-		}
+	saved, err := saveReceipt(*receipts, res.Receipt)
+	if err != nil {
+		e.errorf("domain verify: %v", err)
+		return ExitFailure
 	}
 	if *jsonOut {
-		enc.Encode(map[string]any{"domain": res.Domain, "state": res.State, "method": res.Method, "receipt": saved})
+		enc.Encode(domainVerifiedJSON{Domain: res.Domain, State: res.State, Method: res.Method, ReceiptFile: saved})
 		return ExitOK
 	}
 	fmt.Fprintf(e.stdout, "%s: %s", res.Domain, res.State)

@@ -99,13 +99,14 @@ func runID(ctx context.Context, e *env, args []string) int {
 			e.errorf("id: %v", ctx.Err())
 			return ExitFailure
 		}
+		if *asJSON {
+			if err := enc.Encode(idOutput(j)); err != nil {
+				e.errorf("id: write output: %v", err)
+				return ExitFailure
+			}
+		}
 		if j.res != nil {
-			if *asJSON {
-				if err := enc.Encode(j.res); err != nil {
-					e.errorf("id: write output: %v", err)
-					return ExitFailure
-				}
-			} else {
+			if !*asJSON {
 				code := j.res.ISCC
 				if code == "" {
 					code = "-"
@@ -122,6 +123,43 @@ func runID(ctx context.Context, e *env, args []string) int {
 		return ExitFailure
 	}
 	return ExitOK
+}
+
+// idJSON is a line of id --json: the file's codes (DESIGN §6), and when a
+// unit could not be computed, the error and the unit.
+type idJSON struct {
+	*identify.Result
+	// Error says what failed, without the path.
+	Error string `json:"error,omitempty"`
+	// FailedUnit names the field of units that is missing because of Error.
+	FailedUnit string `json:"failed_unit,omitempty"`
+}
+
+// idFailedJSON is a line of id --json for a file that could not be read.
+type idFailedJSON struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
+}
+
+// idOutput is the id --json line of a job.
+func idOutput(j *idJob) any {
+	msg := ""
+	if j.err != nil {
+		msg = j.err.Error()
+		var ie *identify.Error
+		if errors.As(j.err, &ie) {
+			msg = ie.Err.Error()
+		}
+	}
+	if j.res == nil {
+		return idFailedJSON{Path: j.path, Error: msg}
+	}
+	out := idJSON{Result: j.res, Error: msg}
+	var ue *identify.UnitError
+	if errors.As(j.err, &ue) {
+		out.FailedUnit = ue.Unit
+	}
+	return out
 }
 
 // isccWidth is the length of an ISCC-CODE string with four 64-bit units.

@@ -5,16 +5,24 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/askfirst/askfirst/internal/capped"
 )
 
 // maxKeyFile caps a private key file.
 const maxKeyFile = 16 << 10
+
+// keyAddedJSON is the output of key add --json.
+type keyAddedJSON struct {
+	ID          string `json:"id"`
+	LogIndex    int64  `json:"log_index"`
+	ReceiptFile string `json:"receipt_file"`
+}
 
 func runKey(ctx context.Context, e *env, args []string) int {
 	if len(args) == 0 || args[0] != "add" {
@@ -70,9 +78,7 @@ func runKey(ctx context.Context, e *env, args []string) int {
 		return ExitFailure
 	}
 	if *jsonOut {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.Encode(map[string]any{"id": res.ID, "log_index": res.Receipt.Index, "receipt": saved})
+		printJSON(e, keyAddedJSON{ID: res.ID, LogIndex: res.Receipt.Index, ReceiptFile: saved})
 		return ExitOK
 	}
 	fmt.Fprintf(e.stdout, "key %s registered (log %d, receipt %s)\n", res.ID, res.Receipt.Index, saved)
@@ -104,7 +110,7 @@ func generateKey(path string) error {
 
 // readSigningKey reads an Ed25519 private key in PKCS #8 PEM.
 func readSigningKey(path string) (ed25519.PrivateKey, error) {
-	data, err := readCappedFile(path, maxKeyFile)
+	data, err := capped.ReadFile(path, maxKeyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -121,16 +127,4 @@ func readSigningKey(path string) (ed25519.PrivateKey, error) {
 		return nil, fmt.Errorf("%s: a %T, want an Ed25519 key", path, k)
 	}
 	return priv, nil
-}
-
-// readCappedFile reads at most limit bytes of a file, failing beyond.
-func readCappedFile(path string, limit int64) ([]byte, error) {
-	data, truncated, err := readCapped(path, limit)
-	if err != nil {
-		return nil, err
-	}
-	if truncated {
-		return nil, fmt.Errorf("%s: over the %d-byte cap", path, limit)
-	}
-	return data, nil
 }

@@ -6,19 +6,26 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/askfirst/askfirst/internal/client"
+	"github.com/askfirst/askfirst/client"
 	"github.com/askfirst/askfirst/internal/identify"
-	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // lookupJSON is one line of lookup --json.
 type lookupJSON struct {
-	Target       string                        `json:"target"`
-	Item         registry.MatchItem            `json:"item"`
-	Matches      []registry.WorkMatch          `json:"matches"`
-	Declarations []registry.AppliedDeclaration `json:"declarations"`
-	Restricted   bool                          `json:"restricted"`
-	Error        string                        `json:"error,omitempty"`
+	// Target is what was looked up: a file, a URL or an ISCC, as given or
+	// found in a folder.
+	Target string `json:"target"`
+	// Path is the local file looked up (the "path" of askfirst id).
+	Path string `json:"path,omitempty"`
+	// Item is what the registry was asked: the file's codes, the URL or
+	// the ISCC.
+	Item         wire.MatchItem            `json:"item"`
+	Matches      []wire.WorkMatch          `json:"matches"`
+	Declarations []wire.AppliedDeclaration `json:"declarations"`
+	Restricted   bool                      `json:"restricted"`
+	Error        string                    `json:"error,omitempty"`
 }
 
 func runLookup(ctx context.Context, e *env, args []string) int {
@@ -41,19 +48,19 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	type target struct {
-		name string
-		item registry.MatchItem
-		err  error
+		name, path string
+		item       wire.MatchItem
+		err        error
 	}
 	var targets []target
 	opts := identify.Options{FPCalc: e.getenv("ASKFIRST_FPCALC"), FFmpeg: e.getenv("ASKFIRST_FFMPEG")}
 	for _, a := range fs.Args() {
 		switch {
 		case isURL(a):
-			targets = append(targets, target{name: a, item: registry.MatchItem{URL: a}})
+			targets = append(targets, target{name: a, item: wire.MatchItem{URL: a}})
 			continue
 		case strings.HasPrefix(strings.ToUpper(a), "ISCC:"):
-			targets = append(targets, target{name: a, item: registry.MatchItem{ISCC: a}})
+			targets = append(targets, target{name: a, item: wire.MatchItem{ISCC: a}})
 			continue
 		}
 		list, code := e.idInputs([]string{a})
@@ -64,9 +71,9 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 			if j.err == nil {
 				j.res, j.err = identify.File(ctx, j.path, opts)
 			}
-			t := target{name: j.path, err: j.err}
+			t := target{name: j.path, path: j.path, err: j.err}
 			if j.res != nil {
-				t.item, t.err = matchItem(j.res), nil
+				t.item, t.err = j.res.MatchItem(), nil
 				if j.err != nil {
 					e.warnf("%v; looked up by its Data- and Instance-Code only", j.err)
 				}
@@ -74,7 +81,7 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 			targets = append(targets, t)
 		}
 	}
-	var items []registry.MatchItem
+	var items []wire.MatchItem
 	var idx []int
 	for i, t := range targets {
 		if t.err == nil {
@@ -82,9 +89,9 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 			idx = append(idx, i)
 		}
 	}
-	results := make([]*registry.MatchResult, len(targets))
-	for start := 0; start < len(items); start += registry.MaxBatch {
-		end := min(start+registry.MaxBatch, len(items))
+	results := make([]*wire.MatchResult, len(targets))
+	for start := 0; start < len(items); start += wire.MaxBatch {
+		end := min(start+wire.MaxBatch, len(items))
 		rs, err := c.Match(ctx, items[start:end])
 		if err != nil {
 			return e.apiError("lookup", err, c.URL())
@@ -97,7 +104,7 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	for i, t := range targets {
-		out := lookupJSON{Target: t.name, Item: t.item, Matches: []registry.WorkMatch{}, Declarations: []registry.AppliedDeclaration{}}
+		out := lookupJSON{Target: t.name, Path: t.path, Item: t.item, Matches: []wire.WorkMatch{}, Declarations: []wire.AppliedDeclaration{}}
 		switch {
 		case t.err != nil:
 			failed = true
@@ -132,7 +139,7 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 // restricts reports whether a declaration denies a use or requires a
 // licence for it (whatever the confidence of the match: reservations
 // count).
-func restricts(ds []registry.AppliedDeclaration) bool {
+func restricts(ds []wire.AppliedDeclaration) bool {
 	for _, d := range ds {
 		for _, t := range d.Terms {
 			if t.Decision == "deny" || t.Decision == "license" {
@@ -150,7 +157,7 @@ func printLookup(e *env, c *client.Client, r lookupJSON) {
 		return
 	}
 	for _, m := range r.Matches {
-		line := "  " + client.MatchString(m)
+		line := "  " + registryevidence.MatchString(m)
 		if m.Title != "" {
 			line += fmt.Sprintf(", %q", m.Title)
 		}
@@ -172,11 +179,11 @@ func printLookup(e *env, c *client.Client, r lookupJSON) {
 		if d.Signed {
 			signed = ", self-signed"
 		}
-		fmt.Fprintf(e.stdout, "  declaration %s by %s on %s (via %s%s)\n", d.ID, who, client.SubjectString(d.Subject), via, signed)
+		fmt.Fprintf(e.stdout, "  declaration %s by %s on %s (via %s%s)\n", d.ID, who, d.Subject, via, signed)
 		for _, t := range d.Terms {
 			line := "    " + t.Use + ": " + t.Decision
 			if t.Offer != nil {
-				line += client.OfferString(*t.Offer)
+				line += registryevidence.OfferString(*t.Offer)
 			}
 			fmt.Fprintln(e.stdout, line)
 		}

@@ -12,11 +12,10 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/askfirst/askfirst/internal/client"
+	"github.com/askfirst/askfirst/client"
 	"github.com/askfirst/askfirst/internal/identify"
-	"github.com/askfirst/askfirst/internal/ledger"
-	"github.com/askfirst/askfirst/internal/registry"
-	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/internal/registryevidence"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // defaultRegisterBatch is the works sent per call by default.
@@ -28,12 +27,14 @@ const registerSynopsis = "[--deny U,...] [--allow U,...] [--license U,... --pric
 
 // registerJSON is one line of register --json.
 type registerJSON struct {
-	Path        string              `json:"path"`
-	Work        *client.Work        `json:"work,omitempty"`
-	Declaration *client.Declaration `json:"declaration,omitempty"`
-	Receipts    []string            `json:"receipts,omitempty"`
-	Skipped     string              `json:"skipped,omitempty"` // the work registered before
-	Error       string              `json:"error,omitempty"`
+	Path        string            `json:"path"`
+	Work        *wire.Work        `json:"work,omitempty"`
+	Declaration *wire.Declaration `json:"declaration,omitempty"`
+	// ReceiptFiles are the receipts saved: the work's, then the
+	// declaration's.
+	ReceiptFiles []string `json:"receipt_files,omitempty"`
+	Skipped      string   `json:"skipped,omitempty"` // the work registered before
+	Error        string   `json:"error,omitempty"`
 }
 
 func runRegister(ctx context.Context, e *env, args []string) int {
@@ -47,7 +48,7 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 	onBehalf := fs.String("on-behalf-of", "", "register for this member account (an organisation the member delegated to)")
 	jsonOut := fs.Bool("json", false, "print one JSON object per file per line (JSON Lines)")
 	again := fs.Bool("again", false, "register files the account already registered (same bytes) again; by default they are skipped, so an interrupted run can simply be repeated")
-	batch := fs.Int("batch", defaultRegisterBatch, fmt.Sprintf("works per call, at most %d", registry.MaxBatch))
+	batch := fs.Int("batch", defaultRegisterBatch, fmt.Sprintf("works per call, at most %d", wire.MaxBatch))
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "files identified at the same time")
 	csvFile := fs.String("csv", "", "register the works listed in a CSV file instead (columns: "+strings.Join(csvColumns, ",")+"); for organisations registering for their members in bulk")
 	if code := parseFlags(fs, args); code >= 0 {
@@ -63,8 +64,8 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 			e.errorf("register: %v", err)
 			return ExitUsage
 		}
-		if *batch < 1 || *batch > registry.MaxBatch {
-			e.errorf("register: --batch %d: want 1 to %d", *batch, registry.MaxBatch)
+		if *batch < 1 || *batch > wire.MaxBatch {
+			e.errorf("register: --batch %d: want 1 to %d", *batch, wire.MaxBatch)
 			return ExitUsage
 		}
 		c, code := e.registryClient(rf, true)
@@ -91,8 +92,8 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 		e.errorf("register: %v", err)
 		return ExitUsage
 	}
-	if *batch < 1 || *batch > registry.MaxBatch {
-		e.errorf("register: --batch %d: want 1 to %d", *batch, registry.MaxBatch)
+	if *batch < 1 || *batch > wire.MaxBatch {
+		e.errorf("register: --batch %d: want 1 to %d", *batch, wire.MaxBatch)
 		return ExitUsage
 	}
 	for _, a := range fs.Args() {
@@ -148,7 +149,7 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	var pending []*idJob
-	var works []registry.WorkInput
+	var works []wire.WorkInput
 	for _, j := range list {
 		select {
 		case <-j.done:
@@ -201,24 +202,15 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 }
 
 // workInput is the work to register for a file's codes.
-func workInput(res *identify.Result) registry.WorkInput {
-	w := registry.WorkInput{ISCC: res.ISCC, Datahash: res.Datahash, Mediatype: res.MediaType, Filesize: res.Filesize}
-	for _, u := range []string{res.Units.Meta, res.Units.Content, res.Units.Data, res.Units.Instance} {
-		if u != "" {
-			w.Units = append(w.Units, u)
-		}
-	}
-	if res.PDQ != nil {
-		w.PDQ, w.PDQQuality = res.PDQ.Hash, res.PDQ.Quality
-	}
-	return w
+func workInput(res *identify.Result) wire.WorkInput {
+	return wire.WorkInput{ISCC: res.ISCC, Units: res.Units, Datahash: res.Datahash, PDQ: res.PDQ, Mediatype: res.MediaType, Filesize: res.Filesize}
 }
 
 // registerRun is the state of one register command.
 type registerRun struct {
 	e                            *env
 	c                            *client.Client
-	terms                        []store.Term
+	terms                        []wire.Term
 	onBehalf                     string
 	owner                        string // skip files this account registered already; "" with --again
 	receipts                     string
@@ -231,14 +223,14 @@ type registerRun struct {
 // retried one work at a time so that one bad file does not sink the
 // others; any other failure stops the command (exit code returned, -1 to
 // go on).
-func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.WorkInput) int {
+func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []wire.WorkInput) int {
 	if r.owner != "" {
 		var code int
 		if jobs, works, code = r.skipRegistered(ctx, jobs, works); code >= 0 || len(works) == 0 {
 			return code
 		}
 	}
-	res, err := r.c.RegisterWorks(ctx, client.RegisterRequest{Works: works, Terms: r.terms, OnBehalfOf: r.onBehalf})
+	res, err := r.c.RegisterWorks(ctx, wire.RegisterRequest{Works: works, Terms: r.terms, OnBehalfOf: r.onBehalf})
 	var ae *client.Error
 	if err != nil && errors.As(err, &ae) && (ae.Status == 400 || ae.Status == 422) && len(works) > 1 {
 		for i := range works {
@@ -262,7 +254,7 @@ func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.
 	}
 	for i, x := range res {
 		out := registerJSON{Path: jobs[i].path, Work: &x.Work, Declaration: x.Declaration}
-		for _, rc := range []*ledger.Receipt{&x.Receipt, x.DeclarationReceipt} {
+		for _, rc := range []*wire.Receipt{&x.Receipt, x.DeclarationReceipt} {
 			if rc == nil {
 				continue
 			}
@@ -273,7 +265,7 @@ func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.
 				continue
 			}
 			r.saved++
-			out.Receipts = append(out.Receipts, p)
+			out.ReceiptFiles = append(out.ReceiptFiles, p)
 		}
 		r.done++
 		if r.jsonOut {
@@ -284,7 +276,7 @@ func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.
 		}
 		line := fmt.Sprintf("registered %s as %s (log %d)", jobs[i].path, x.Work.ID, x.Work.LogIndex)
 		if d := x.Declaration; d != nil {
-			line += fmt.Sprintf(", declaration %s (log %d): %s", d.ID, d.LogIndex, client.TermsString(d.Terms))
+			line += fmt.Sprintf(", declaration %s (log %d): %s", d.ID, d.LogIndex, registryevidence.TermsString(d.Terms))
 		}
 		fmt.Fprintln(r.e.stdout, line)
 	}
@@ -296,22 +288,22 @@ func (r *registerRun) send(ctx context.Context, jobs []*idJob, works []registry.
 
 // skipRegistered drops the files whose bytes (datahash) the owner has
 // registered already, reporting each.
-func (r *registerRun) skipRegistered(ctx context.Context, jobs []*idJob, works []registry.WorkInput) ([]*idJob, []registry.WorkInput, int) {
-	items := make([]registry.MatchItem, len(works))
+func (r *registerRun) skipRegistered(ctx context.Context, jobs []*idJob, works []wire.WorkInput) ([]*idJob, []wire.WorkInput, int) {
+	items := make([]wire.MatchItem, len(works))
 	for i, w := range works {
-		items[i] = registry.MatchItem{Datahash: w.Datahash}
+		items[i] = wire.MatchItem{Datahash: w.Datahash}
 	}
 	rs, err := r.c.Match(ctx, items)
 	if err != nil {
 		return nil, nil, r.e.apiError("register: look for works registered already", err, r.c.URL())
 	}
 	var keptJobs []*idJob
-	var keptWorks []registry.WorkInput
+	var keptWorks []wire.WorkInput
 	for i, res := range rs {
 		prev := ""
 		for _, m := range res.Matches {
-			if m.MatchedBy == "datahash" && m.Account == r.owner {
-				prev = m.WorkID
+			if m.MatchedBy == wire.MatchedByDatahash && m.Account == r.owner {
+				prev = m.Work
 				break
 			}
 		}

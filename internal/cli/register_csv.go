@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/askfirst/askfirst/internal/client"
+	"github.com/askfirst/askfirst/client"
 	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/internal/registry"
 	"github.com/askfirst/askfirst/internal/store"

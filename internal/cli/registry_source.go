@@ -1,32 +1,25 @@
 package cli
 
 // What the client commands (account, register, declare, key, lookup,
-// domain, campaign) and check share: the registry flags, the token, the
-// declaration flags, receipts on disk, and the registry as a mechanism of
-// check (signals.RegistrySource).
+// domain, campaign, works, declarations) and check share: the registry
+// flags, the token, the declaration flags and receipts on disk.
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
-	"github.com/askfirst/askfirst/internal/client"
-	"github.com/askfirst/askfirst/internal/identify"
-	"github.com/askfirst/askfirst/internal/ledger"
-	"github.com/askfirst/askfirst/internal/registry"
-	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/client"
+	"github.com/askfirst/askfirst/internal/capped"
 	"github.com/askfirst/askfirst/signals"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // maxTokenFile caps a token file.
@@ -88,17 +81,13 @@ func (e *env) matchClient(u string) (*client.Client, int) {
 }
 
 func readTokenFile(path string) (string, error) {
-	f, err := os.Open(path)
+	data, err := capped.ReadFile(path, maxTokenFile)
 	if err != nil {
-		return "", unwrapPathError(err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > maxTokenFile {
-		return "", fmt.Errorf("%s: over the %d-byte cap for a token file", path, maxTokenFile)
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Op == "open" {
+			return "", unwrapPathError(err)
+		}
+		return "", fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
 	tok := strings.TrimSpace(string(data))
 	if tok == "" {
@@ -152,8 +141,8 @@ func addTermsFlags(fs *flag.FlagSet) *termsFlags {
 }
 
 // terms builds the terms; an error is a usage error.
-func (t *termsFlags) terms() ([]store.Term, error) {
-	var out []store.Term
+func (t *termsFlags) terms() ([]wire.Term, error) {
+	var out []wire.Term
 	seen := map[signals.Use]string{}
 	add := func(flagName, list, decision string) error {
 		if list == "" {
@@ -168,9 +157,9 @@ func (t *termsFlags) terms() ([]store.Term, error) {
 				return fmt.Errorf("use %s given to both --%s and --%s", u, prev, flagName)
 			}
 			seen[u] = flagName
-			term := store.Term{Use: string(u), Decision: decision}
+			term := wire.Term{Use: string(u), Decision: decision}
 			if decision == "license" {
-				term.Offer = &store.Offer{Price: *t.price, Currency: strings.ToUpper(*t.currency), TermsURL: *t.termsURL, Contact: *t.contact}
+				term.Offer = &wire.Offer{Price: *t.price, Currency: strings.ToUpper(*t.currency), TermsURL: *t.termsURL, Contact: *t.contact}
 			}
 			out = append(out, term)
 		}
@@ -202,7 +191,7 @@ func (t *termsFlags) terms() ([]store.Term, error) {
 
 // saveReceipt writes a receipt as DIR/<log index>.json (DESIGN §5) and
 // returns the file's path.
-func saveReceipt(dir string, rc ledger.Receipt) (string, error) {
+func saveReceipt(dir string, rc wire.Receipt) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("save receipt %d: %w", rc.Index, unwrapPathError(err))
 	}
@@ -217,113 +206,10 @@ func saveReceipt(dir string, rc ledger.Receipt) (string, error) {
 	return path, nil
 }
 
-// matchItem turns a file's codes into a match query.
-func matchItem(res *identify.Result) registry.MatchItem {
-	it := registry.MatchItem{ISCC: res.ISCC, Datahash: res.Datahash}
-	for _, u := range []string{res.Units.Meta, res.Units.Content, res.Units.Data, res.Units.Instance} {
-		if u != "" {
-			it.Units = append(it.Units, u)
-		}
+// plural is "1 signature", "2 signatures".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	if res.PDQ != nil {
-		it.PDQ = res.PDQ.Hash
-	}
-	return it
-}
-
-// registrySource asks a registry about check's targets: by URL, and by
-// the codes of the content when check has it (a local file, or a URL
-// fetched in full). Concurrent targets share POST /v1/match calls
-// (matchBatcher), so a check of many URLs does not send one request each.
-type registrySource struct {
-	c     *client.Client
-	uses  []signals.Use
-	id    identify.Options
-	batch matchBatcher
-}
-
-// Statements implements signals.RegistrySource.
-func (s *registrySource) Statements(ctx context.Context, target string, data []byte) ([]signals.Statement, error) {
-	var it registry.MatchItem
-	if data != nil {
-		res, err := identify.Reader(ctx, identify.NameFromPath(target), bytes.NewReader(data), s.id)
-		if res == nil {
-			return nil, fmt.Errorf("compute the codes of %s: %w", target, err)
-		}
-		it = matchItem(res)
-	}
-	if isURL(target) {
-		it.URL = target
-	}
-	if it.URL == "" && it.ISCC == "" && it.Datahash == "" && len(it.Units) == 0 && it.PDQ == "" {
-		return nil, nil
-	}
-	res, err := s.batch.match(ctx, s.c, it)
-	if err != nil {
-		return []signals.Statement{client.Unreachable(s.c.URL(), err, s.uses)}, nil
-	}
-	return client.Statements(s.c.URL(), res, s.uses), nil
-}
-
-// Batching of concurrent lookups.
-const (
-	matchWindow   = 3 * time.Millisecond // how long the first caller waits for others
-	matchBatchMax = 1000                 // items per call
-)
-
-// matchBatcher coalesces concurrent lookups into one call: the first
-// caller of a batch waits matchWindow for others to join, then sends them
-// all and hands each its result. The zero value is ready to use.
-type matchBatcher struct {
-	mu      sync.Mutex
-	pending *matchBatch
-}
-
-type matchBatch struct {
-	items []registry.MatchItem
-	done  chan struct{}
-	res   []registry.MatchResult
-	err   error
-}
-
-func (b *matchBatcher) match(ctx context.Context, c *client.Client, it registry.MatchItem) (registry.MatchResult, error) {
-	b.mu.Lock()
-	leader := false
-	if b.pending == nil || len(b.pending.items) >= matchBatchMax {
-		b.pending, leader = &matchBatch{done: make(chan struct{})}, true
-	}
-	bt := b.pending
-	i := len(bt.items)
-	bt.items = append(bt.items, it)
-	b.mu.Unlock()
-	if leader {
-		t := time.NewTimer(matchWindow)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-		}
-		b.mu.Lock()
-		if b.pending == bt {
-			b.pending = nil
-		}
-		items := bt.items // no more joiners: bt is no longer pending
-		b.mu.Unlock()
-		if err := ctx.Err(); err != nil {
-			bt.err = err
-		} else {
-			bt.res, bt.err = c.Match(ctx, items)
-		}
-		close(bt.done)
-	} else {
-		select {
-		case <-bt.done:
-		case <-ctx.Done():
-			return registry.MatchResult{}, ctx.Err()
-		}
-	}
-	if bt.err != nil {
-		return registry.MatchResult{}, bt.err
-	}
-	return bt.res[i], nil
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,12 +22,13 @@ import (
 
 	"github.com/askfirst/askfirst/internal/api"
 	"github.com/askfirst/askfirst/internal/cli"
-	"github.com/askfirst/askfirst/internal/client"
 	"github.com/askfirst/askfirst/internal/fetch"
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/registry"
+	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/internal/store/sqlite"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // testRegistry is a real registry (internal/registry and internal/api over
@@ -158,7 +160,7 @@ func TestRegistryEndToEnd(t *testing.T) {
 			ID    string `json:"id"`
 			Terms []struct{ Use, Decision string }
 		}
-		Receipts []string
+		Receipts []string `json:"receipt_files"`
 	}
 	regs := jsonLines[regLine](t, out)
 	if len(regs) != 5 {
@@ -207,6 +209,8 @@ func TestRegistryEndToEnd(t *testing.T) {
 	// declaration: exit 3.
 	type lookupLine struct {
 		Target  string
+		Path    string
+		Item    wire.MatchItem
 		Matches []struct {
 			Work       string
 			Unit       string
@@ -244,6 +248,16 @@ func TestRegistryEndToEnd(t *testing.T) {
 	}
 	if len(lk[1].Matches) != 0 || len(lk[1].Declarations) != 0 || lk[1].Restricted {
 		t.Errorf("lookup unrelated.jpg: got %+v, want nothing", lk[1])
+	}
+	// lookup asks with the codes askfirst id prints, in the same shapes.
+	var id struct {
+		Path  string
+		Units wire.Units
+		PDQ   *wire.PDQ
+	}
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "id", "--json", "near-copy.jpg")), &id)
+	if lk[0].Path != id.Path || lk[0].Item.Units != id.Units || lk[0].Item.PDQ == nil || *lk[0].Item.PDQ != *id.PDQ {
+		t.Errorf("lookup near-copy: path %q, item %+v; want what id prints: %+v", lk[0].Path, lk[0].Item, id)
 	}
 	// A cropped copy is found by similarity of its content codes.
 	if err := os.WriteFile(filepath.Join(dir, "cropped.jpg"), cropped(t, imgs[3]), 0o644); err != nil {
@@ -290,6 +304,20 @@ func TestRegistryEndToEnd(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("check near-copy: no registry evidence by Jane Doe at a receipt URL: %+v", lines[0].Evidence)
+	}
+	// --json carries the whole value in the reason; only the human table
+	// shortens it. A local file is the "path" of askfirst id.
+	for _, ev := range lines[0].Evidence {
+		if ev.Mechanism == "registry" && !strings.Contains(lines[0].Verdicts["train-genai"].Reason, strconv.Quote(ev.Value)) {
+			t.Errorf("check --json: reason %q lacks the whole value %q", lines[0].Verdicts["train-genai"].Reason, ev.Value)
+		}
+	}
+	if lines[0].Path != filepath.Join(dir, "near-copy.jpg") {
+		t.Errorf("check --json: path %q, want the file", lines[0].Path)
+	}
+	table := mustRun(t, dir, 3, "check", "--registry", reg.URL, "--use", "train-genai", "near-copy.jpg")
+	if !regexp.MustCompile(`train-genai +deny +exclude +reserved by registry "Jane Doe \(studio\): [^"]{50,}\.\.\." at `).MatchString(table) {
+		t.Errorf("check: the human table does not shorten the long value:\n%s", table)
 	}
 	if got, want := verdicts(lines[1]), "train-genai=unknown/include train-ai=unknown/include ai-input=unknown/include search=unknown/include"; got != want {
 		t.Errorf("check unrelated.jpg: got %s, want %s", got, want)
@@ -351,13 +379,49 @@ func TestRegistryEndToEnd(t *testing.T) {
 	if d := cmp.Diff(wantBill, bill); d != "" {
 		t.Errorf("audit bill.csv (-want +got):\n%s", d)
 	}
+	// audit --json: one line per item in the shape of check --json, then
+	// the totals.
+	auditJSON := mustRun(t, dir, 3, "audit", "--json", "--registry", reg.URL, "--out", filepath.Join(dir, "audit-json"), ds)
+	type auditLine struct {
+		checkLine
+		Input    string
+		Key      string
+		Excluded bool
+		Summary  *struct {
+			Items, Kept, Excluded, Failed int
+			Out                           string
+		}
+	}
+	al := jsonLines[auditLine](t, auditJSON)
+	if len(al) != 3 || al[2].Summary == nil || al[2].Summary.Items != 2 || al[2].Summary.Excluded != 1 || al[2].Target != "" {
+		t.Fatalf("audit --json: got %+v, want two items and the totals last", al)
+	}
+	items := map[string]string{}
+	for _, l := range al[:2] {
+		if l.Target != l.Path || l.Input != ds || l.Summary != nil {
+			t.Errorf("audit --json item %+v: want target = path, input %s", l, ds)
+		}
+		items[l.Key] = fmt.Sprint(l.Excluded, " ", verdicts(l.checkLine))
+	}
+	wantItems := map[string]string{
+		"near-copy.jpg": "true train-genai=deny/exclude+offer train-ai=license/exclude+offer",
+		"unrelated.jpg": "false train-genai=unknown/include train-ai=unknown/include",
+	}
+	if d := cmp.Diff(wantItems, items); d != "" {
+		t.Errorf("audit --json items (-want +got):\n%s", d)
+	}
+	// The same item checked alone gives the same verdicts.
+	one, _, _ := checkJSON(t, "--registry", reg.URL, "--use", "train-genai,train-ai", filepath.Join(ds, "near-copy.jpg"))
+	if got := verdicts(one[0]); "true "+got != wantItems["near-copy.jpg"] {
+		t.Errorf("check of the audited item: %s, want %s", got, wantItems["near-copy.jpg"])
+	}
 
 	// Campaigns: an organisation publishes, a creator signs with a
 	// blanket reservation, anyone shows it.
 	mustRun(t, dir, 0, "account", "create", "--name", "Photographers Guild", "--kind", "organisation", "--save", "guild.token")
 	var created struct {
 		Campaign struct{ ID, Title string }
-		Receipt  string
+		Receipt  string `json:"receipt_file"`
 	}
 	json.Unmarshal([]byte(mustRun(t, dir, 0, "campaign", "create", "--token-file", "guild.token", "--title", "Ask first",
 		"--statement", "Our works may not train AI without a licence.", "--receipts", "receipts", "--json")), &created)
@@ -373,6 +437,23 @@ func TestRegistryEndToEnd(t *testing.T) {
 	json.Unmarshal([]byte(mustRun(t, dir, 0, "campaign", "show", created.Campaign.ID, "--json")), &view)
 	if view.Campaign.Title != "Ask first" || view.Signatures != 1 || len(view.Listed) != 1 || view.Listed[0].Name != "Jane Doe" || view.Listed[0].Role != "photographer" {
 		t.Errorf("campaign show: got %+v, want one listed signature by Jane Doe, photographer", view)
+	}
+	var cl wire.CampaignSummary
+	json.Unmarshal([]byte(mustRun(t, dir, 0, "campaign", "list", "--json")), &cl)
+	if cl.Campaign.ID != created.Campaign.ID || cl.Campaign.AccountName != "Photographers Guild" || cl.Signatures != 1 {
+		t.Errorf("campaign list --json: got %+v, want the guild's campaign with one signature", cl)
+	}
+	// works list: Jane's five photos, each with the declaration made with
+	// it (photo-01's superseded twice since).
+	owned := jsonLines[wire.OwnWork](t, mustRun(t, dir, 0, "works", "list", "--token-file", "jane.token", "--json"))
+	via := map[string]string{}
+	for _, ow := range owned {
+		if ow.Declaration != nil {
+			via[ow.Work.ID] = ow.Declaration.AppliesVia
+		}
+	}
+	if len(owned) != 5 || len(via) != 5 || via[works["photo-02.jpg"]] != "work:"+works["photo-02.jpg"] {
+		t.Errorf("works list: got %d works, declarations %v; want 5, each with its work declaration", len(owned), via)
 	}
 	// The signature's blanket declaration covers Jane's works.
 	lines, _, _ = checkJSON(t, "--registry", reg.URL, "--use", "ai-input", filepath.Join(dir, "photos", "photo-03.jpg"))
@@ -493,7 +574,7 @@ func TestClientUsageErrors(t *testing.T) {
 		{[]string{"lookup"}, 2, "nothing to look up"},
 		{[]string{"lookup", "--registry", "ftp://x", "ISCC:AAA"}, 2, "--registry"},
 		{[]string{"lookup", "ISCC:KECXZSPW6ZKAMPMOYCAH6A37AV7Q7WLMKSEF47OZMBPSH47I4TJEAOA"}, 1, "is a registry running"},
-		{[]string{"campaign"}, 2, "want create, sign or show"},
+		{[]string{"campaign"}, 2, "want create, sign, show or list"},
 		{[]string{"campaign", "sign", "cmp_x"}, 2, "--name"},
 		{[]string{"domain", "claim"}, 2, "DOMAIN"},
 		{[]string{"key", "add"}, 2, "KEYFILE"},
@@ -698,7 +779,7 @@ func TestRegisterCSV(t *testing.T) {
 		Work        struct{ Account, Title string }
 		Declaration struct{ Terms []store.Term }
 	}](t, out) {
-		got[l.Work.Title] = l.Work.Account + " " + client.TermsString(l.Declaration.Terms)
+		got[l.Work.Title] = l.Work.Account + " " + registryevidence.TermsString(l.Declaration.Terms)
 	}
 	want := map[string]string{
 		"Dawn": a.Account.ID + " train-genai deny; train-ai license 0.10 EUR per item",

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/askfirst/askfirst/internal/capped"
 	"github.com/askfirst/askfirst/internal/fetch"
 	"github.com/askfirst/askfirst/internal/ledger"
 )
@@ -206,19 +207,11 @@ func verifyConfigDir(getenv func(string) string) (string, error) {
 }
 
 func readVerifyFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
+	data, err := capped.ReadFile(path, limit)
+	if errors.Is(err, capped.ErrTooLarge) {
 		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
-	return data, nil
+	return data, err
 }
 
 // writeVerifyState replaces the state file atomically.

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path"
 	"strings"
+
+	"github.com/askfirst/askfirst/internal/capped"
 )
 
 // tarReader reads a WebDataset shard: consecutive members whose names share
@@ -72,7 +74,7 @@ func (t *tarReader) readMember() (*tarMember, error) {
 		if hdr.Size > MaxMemberBytes {
 			return &tarMember{hdr: hdr}, fmt.Errorf("member %s is %d bytes, over the %d-byte cap", hdr.Name, hdr.Size, MaxMemberBytes)
 		}
-		data, err := io.ReadAll(io.LimitReader(t.tr, MaxMemberBytes+1))
+		data, err := capped.Read(t.tr, MaxMemberBytes)
 		if err != nil {
 			return nil, fmt.Errorf("read tar %s member %s: %w", t.name, hdr.Name, err)
 		}

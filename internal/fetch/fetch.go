@@ -23,7 +23,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -35,6 +34,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/askfirst/askfirst/internal/capped"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -518,18 +519,18 @@ func (c *Client) roundTrip(req *http.Request, limit int64) (*http.Response, []by
 	}
 	if resp.ContentLength > limit {
 		// Read the prefix anyway: robots.txt callers parse it.
-		body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
-		if err != nil {
+		body, err := capped.Read(resp.Body, limit)
+		if err != nil && !errors.Is(err, capped.ErrTooLarge) {
 			return nil, nil, false, fmt.Errorf("read body: %w", err)
 		}
 		return resp, body, true, fmt.Errorf("%w: Content-Length %d exceeds the limit of %d bytes", ErrTooLarge, resp.ContentLength, limit)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	body, err := capped.Read(resp.Body, limit)
+	if errors.Is(err, capped.ErrTooLarge) {
+		return resp, body, true, fmt.Errorf("%w: exceeds the limit of %d bytes", ErrTooLarge, limit)
+	}
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("read body: %w", err)
-	}
-	if int64(len(body)) > limit {
-		return resp, body[:limit], true, fmt.Errorf("%w: exceeds the limit of %d bytes", ErrTooLarge, limit)
 	}
 	return resp, body, false, nil
 }

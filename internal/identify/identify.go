@@ -32,6 +32,7 @@ import (
 
 	"github.com/askfirst/askfirst/iscc"
 	"github.com/askfirst/askfirst/pdq"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // Defaults of Options.
@@ -64,6 +65,17 @@ func fileError(path string, err error) error {
 	}
 	return &Error{Path: path, Err: err}
 }
+
+// UnitError is the error of one unit that could not be computed (Unit
+// "content": a corrupt image, a missing fpcalc, a text without text); the
+// file's other units are in the Result returned with it.
+type UnitError struct {
+	Unit string // the field of Units that is missing
+	Err  error
+}
+
+func (e *UnitError) Error() string { return e.Err.Error() }
+func (e *UnitError) Unwrap() error { return e.Err }
 
 // ErrNoText is wrapped by the error for a text document with no text
 // (iscc-sdk refuses such documents too).
@@ -138,19 +150,18 @@ type Result struct {
 	PDQ      *PDQ   `json:"pdq,omitempty"`
 }
 
-// Units are the ISCC-UNITs of a file, each an "ISCC:" string, empty when
-// not computable.
-type Units struct {
-	Meta     string `json:"meta,omitempty"`
-	Content  string `json:"content,omitempty"`
-	Data     string `json:"data,omitempty"`
-	Instance string `json:"instance,omitempty"`
-}
+// Units are the ISCC-UNITs of a file and PDQ the perceptual hash of an
+// image: the wire's types, so that askfirst id, the registry and its
+// clients show them in one shape.
+type (
+	Units = wire.Units
+	PDQ   = wire.PDQ
+)
 
-// PDQ is the PDQ perceptual hash of an image (hex) and its quality (0-100).
-type PDQ struct {
-	Hash    string `json:"hash"`
-	Quality int    `json:"quality"`
+// MatchItem is what a registry is asked about a file with these codes
+// (POST /v1/match).
+func (r *Result) MatchItem() wire.MatchItem {
+	return wire.MatchItem{ISCC: r.ISCC, Units: r.Units, Datahash: r.Datahash, PDQ: r.PDQ}
 }
 
 // File identifies the regular file at path.
@@ -160,8 +171,8 @@ type PDQ struct {
 // Content-Code fails (a corrupt image, a missing fpcalc or ffmpeg — see
 // ToolError and ErrToolMissing — a text over MaxTextSize), it returns the
 // Result with the Data-, Instance- and Meta-Code but no Content-Code and no
-// ISCC-CODE, together with the error: a composite without its content unit
-// would not be the code the work's owner computes.
+// ISCC-CODE, together with the error, a *UnitError: a composite without
+// its content unit would not be the code the work's owner computes.
 func File(ctx context.Context, path string, o Options) (*Result, error) {
 	res, err := file(ctx, path, o)
 	if err != nil {
@@ -375,7 +386,7 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 		}
 	}
 	if contentErr != nil {
-		return res, fmt.Errorf("%s content: %w", mode, contentErr)
+		return res, &UnitError{Unit: "content", Err: fmt.Errorf("%s content: %w", mode, contentErr)}
 	}
 	units := make([]string, 0, 4)
 	for _, u := range []string{res.Units.Meta, res.Units.Content, res.Units.Data, res.Units.Instance} {

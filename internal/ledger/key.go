@@ -4,13 +4,14 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/askfirst/askfirst/internal/capped"
 )
 
 // KeyFileName is the name of the signing key file in the data folder.
@@ -75,20 +76,11 @@ func LoadKey(dir, origin string, getenv func(string) string) (skey string, creat
 }
 
 func readKeyFile(path string) (string, error) {
-	f, err := os.Open(path)
+	buf, err := capped.ReadFile(path, maxKeyFileSize)
 	if err != nil {
 		return "", fmt.Errorf("read log key: %w", err)
 	}
-	defer f.Close()
-	buf, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
-	if err != nil {
-		return "", fmt.Errorf("read log key %s: %w", path, err)
-	}
-	n := len(buf)
-	if n > maxKeyFileSize {
-		return "", fmt.Errorf("read log key %s: larger than %d bytes", path, maxKeyFileSize)
-	}
-	k := strings.TrimSpace(string(buf[:n]))
+	k := strings.TrimSpace(string(buf))
 	if k == "" {
 		return "", fmt.Errorf("read log key %s: empty", path)
 	}

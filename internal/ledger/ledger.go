@@ -16,7 +16,6 @@
 package ledger
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -30,6 +29,7 @@ import (
 
 	"github.com/askfirst/askfirst/internal/jcs"
 	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // MaxEntrySize is the largest canonical statement the log takes: entry
@@ -196,29 +196,13 @@ func (l *Ledger) Sign(tx store.Tx) (Checkpoint, []byte, error) {
 
 // Receipt is what a write returns (DESIGN §5): the canonical entry, its
 // index, an inclusion proof relative to the tree size of the checkpoint,
-// and the signed checkpoint note.
-type Receipt struct {
-	Entry          json.RawMessage `json:"entry"`
-	Index          int64           `json:"index"`
-	InclusionProof []string        `json:"inclusion_proof"`
-	Checkpoint     string          `json:"checkpoint"`
-}
+// and the signed checkpoint note. It is wire.Receipt, with the log's
+// methods; convert with wire.Receipt(r) and Receipt(w).
+type Receipt wire.Receipt
 
 // Marshal returns the receipt as compact JSON with the entry's canonical
-// bytes verbatim. Prefer it to json.Marshal, which escapes <, > and & in
-// the entry (\u003c...) so that its bytes are no longer the logged ones;
-// a verifier that canonicalises (VerifyReceipt does) still accepts those,
-// one that hashes the bytes as returned does not. An encoder with
-// SetEscapeHTML(false) and no indentation gives the same bytes.
-func (r Receipt) Marshal() ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
+// bytes verbatim (wire.Receipt.Marshal).
+func (r Receipt) Marshal() ([]byte, error) { return wire.Receipt(r).Marshal() }
 
 // Seal signs a checkpoint covering everything appended in tx (Sign) and
 // returns a receipt for each of entries against it. Call it last in the

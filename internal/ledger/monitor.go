@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/askfirst/askfirst/internal/capped"
 	"github.com/askfirst/askfirst/internal/jcs"
 )
 
@@ -47,12 +47,9 @@ func HTTPGetter(c *http.Client) Getter {
 		if resp.StatusCode != http.StatusOK {
 			return nil, fmt.Errorf("get %s: status %s", url, resp.Status)
 		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+		body, err := capped.Read(resp.Body, limit)
 		if err != nil {
-			return nil, fmt.Errorf("get %s: %w", url, err)
-		}
-		if int64(len(body)) > limit {
-			return nil, fmt.Errorf("get %s: body over %d bytes", url, limit)
+			return nil, fmt.Errorf("get %s: body %w", url, err)
 		}
 		return body, nil
 	}

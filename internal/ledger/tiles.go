@@ -13,6 +13,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // TileHeight is the height of C2SP tlog-tiles tiles: 256 hashes wide.
@@ -200,12 +201,8 @@ func ParseEntryBundle(data []byte, w int) ([][]byte, error) {
 	return out, nil
 }
 
-// LogInfo is the answer of GET /v1/log (DESIGN §5).
-type LogInfo struct {
-	Origin      string `json:"origin"`
-	VerifierKey string `json:"verifier_key"`
-	Size        int64  `json:"size"`
-}
+// LogInfo is the answer of GET /v1/log (DESIGN §5): the wire's type.
+type LogInfo = wire.LogInfo
 
 // Handler serves the log from st: GET /checkpoint (the latest stored
 // signed checkpoint), GET /tile/<L>/<N>[.p/<W>] and

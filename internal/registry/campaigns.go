@@ -140,25 +140,40 @@ func (r *Registry) SignCampaign(ctx context.Context, p Principal, id string, in 
 
 // CampaignView is a campaign with its public count and listed signatories.
 type CampaignView struct {
-	Campaign   store.Campaign
+	Campaign store.Campaign
+	// Organiser is the name of the organisation that published it.
+	Organiser  string
 	Signatures int64
 	Listed     []store.Signature
+	// Next is the ID to list the following signatories after; empty when
+	// Listed is the last page.
+	Next string
 }
 
 // Campaign returns campaign id with its counts and up to limit listed
 // signatures after the signature ID after.
 func (r *Registry) Campaign(ctx context.Context, id, after string, limit int) (CampaignView, error) {
 	var v CampaignView
-	err := r.st.View(ctx, func(tx store.ReadTx) error {
+	limit, err := checkPage(limit)
+	if err != nil {
+		return v, err
+	}
+	err = r.st.View(ctx, func(tx store.ReadTx) error {
 		c, err := tx.Campaign(id)
 		if err != nil {
 			return err
 		}
 		v.Campaign = c
+		org, err := tx.Account(c.AccountID)
+		if err != nil {
+			return err
+		}
+		v.Organiser = org.Name
 		if v.Signatures, _, err = tx.SignatureCount(id); err != nil {
 			return err
 		}
-		v.Listed, err = tx.Signatures(id, true, after, limit)
+		listed, err := tx.Signatures(id, true, after, limit+1)
+		v.Listed, v.Next = cut(listed, limit, func(s store.Signature) string { return s.ID })
 		return err
 	})
 	if err != nil {

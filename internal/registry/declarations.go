@@ -14,6 +14,7 @@ import (
 	"github.com/askfirst/askfirst/internal/jcs"
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // Uses and decisions of declarations (DESIGN §2).
@@ -75,17 +76,8 @@ func validateTerms(terms []store.Term) error {
 
 // DeclarationStatement is what a declaration says; its RFC 8785 canonical
 // JSON is what a self-signing creator signs (ISCC-SIG style) and what the
-// log holds, with the signature beside it.
-type DeclarationStatement struct {
-	Type       string        `json:"type"` // "declaration"
-	ID         string        `json:"id,omitempty"`
-	Account    string        `json:"account"`
-	OnBehalfOf string        `json:"on_behalf_of,omitempty"`
-	Subject    store.Subject `json:"subject"`
-	Terms      []store.Term  `json:"terms"`
-	Supersedes string        `json:"supersedes,omitempty"`
-	Created    string        `json:"created,omitempty"`
-}
+// log holds, with the signature beside it: the wire's type.
+type DeclarationStatement = wire.DeclarationStatement
 
 // declarationEntry is the log entry of a declaration.
 type declarationEntry struct {
@@ -262,7 +254,7 @@ func (r *Registry) verifySigned(tx store.ReadTx, p Principal, owner string, subj
 		want.Account, want.OnBehalfOf = p.Account.ID, owner
 	}
 	wb, _ := jcs.Marshal(want)
-	if string(wb) != string(canon) {
+	if string(wb) != string(canon) && string(legacyStatement(want)) != string(canon) {
 		return invalidf("the signed statement does not match the declaration: signed %s, declared %s", canon, wb)
 	}
 	if !ed25519.Verify(ed25519.PublicKey(k.PublicKey), canon, in.Signature) {
@@ -271,30 +263,39 @@ func (r *Registry) verifySigned(tx store.ReadTx, p Principal, owner string, subj
 	return nil
 }
 
-// ImportTDMAI converts a TDM·AI-style JSON declaration keyed by ISCC (the
+// legacyStatement is the canonical JSON of st as clients signed it before
+// the wire types existed, with the subject's keys "Domain", "Kind" and
+// "Value" (the domain even when empty); such signatures still verify.
+func legacyStatement(st DeclarationStatement) []byte {
+	type subject struct{ Kind, Value, Domain string }
+	old := struct {
+		Type       string       `json:"type"`
+		Account    string       `json:"account"`
+		OnBehalfOf string       `json:"on_behalf_of,omitempty"`
+		Subject    subject      `json:"subject"`
+		Terms      []store.Term `json:"terms"`
+		Supersedes string       `json:"supersedes,omitempty"`
+	}{st.Type, st.Account, st.OnBehalfOf, subject(st.Subject), st.Terms, st.Supersedes}
+	b, _ := jcs.Marshal(old)
+	return b
+}
+
+// ImportTDMAI converts a TDM·AI-style declaration keyed by ISCC (the
 // Liccium shape: {"iscc": ..., "tdm": {"train-genai": "deny"|..., ...}})
 // into a work input and terms.
-func ImportTDMAI(data []byte) (WorkInput, []store.Term, error) {
-	var in struct {
-		ISCC  string            `json:"iscc"`
-		Name  string            `json:"name"`
-		TDM   map[string]string `json:"tdm"`
-		Offer *store.Offer      `json:"offer"`
-	}
-	if err := json.Unmarshal(data, &in); err != nil {
-		return WorkInput{}, nil, invalidf("TDM·AI declaration: %v", err)
-	}
-	if in.ISCC == "" || len(in.TDM) == 0 {
+func ImportTDMAI(in wire.ImportRequest) (WorkInput, []store.Term, error) {
+	if in.ISCC == "" || in.TDM == (wire.TDM{}) {
 		return WorkInput{}, nil, invalidf("TDM·AI declaration needs iscc and tdm")
 	}
 	var terms []store.Term
-	for _, u := range Uses {
-		v, ok := in.TDM[u]
-		if !ok {
+	for _, ud := range []struct{ use, decision string }{
+		{wire.UseTrainGenAI, in.TDM.TrainGenAI}, {wire.UseTrainAI, in.TDM.TrainAI}, {wire.UseAIInput, in.TDM.AIInput}, {wire.UseSearch, in.TDM.Search},
+	} {
+		if ud.decision == "" {
 			continue
 		}
-		t := store.Term{Use: u, Decision: v}
-		if v == "license" {
+		t := store.Term{Use: ud.use, Decision: ud.decision}
+		if ud.decision == wire.DecisionLicense {
 			t.Offer = in.Offer
 		}
 		terms = append(terms, t)

@@ -10,62 +10,20 @@ import (
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/match"
 	"github.com/askfirst/askfirst/pdq"
+	"github.com/askfirst/askfirst/wire"
 )
 
-// MatchItem is one item a developer asks about (POST /v1/match): its URL
-// and/or its content codes.
-type MatchItem struct {
-	URL      string   `json:"url,omitempty"`
-	ISCC     string   `json:"iscc,omitempty"`
-	Units    []string `json:"units,omitempty"`
-	Datahash string   `json:"datahash,omitempty"`
-	PDQ      string   `json:"pdq,omitempty"`
-}
-
-// WorkMatch is a registered work matching an item.
-type WorkMatch struct {
-	WorkID     string `json:"work"`
-	Account    string `json:"account"`
-	Title      string `json:"title,omitempty"`
-	Creator    string `json:"creator,omitempty"`
-	ISCC       string `json:"iscc,omitempty"`
-	MatchedBy  string `json:"matched_by"` // "datahash", "unit", "similarity", "url"
-	Unit       string `json:"unit,omitempty"`
-	Distance   int    `json:"distance"`
-	Confidence string `json:"confidence"` // "exact", "confirmed" or "unconfirmed"
-}
-
-// AppliedDeclaration is a current declaration that applies to an item,
-// with why it applies.
-type AppliedDeclaration struct {
-	ID          string        `json:"id"`
-	Account     string        `json:"account"`
-	AccountName string        `json:"account_name,omitempty"`
-	OnBehalfOf  string        `json:"on_behalf_of,omitempty"`
-	Subject     store.Subject `json:"subject"`
-	Terms       []store.Term  `json:"terms"`
-	Signed      bool          `json:"signed,omitempty"`
-	LogIndex    int64         `json:"log_index"`
-	// AppliesVia names the match: "work:<id>", "account:<id>" (all works
-	// of the account), "domain" or "url-prefix".
-	AppliesVia string `json:"applies_via"`
-	// Confidence is that of the work match it applies through ("exact",
-	// "confirmed", "unconfirmed"); empty for domain and URL prefixes.
-	// Consumers honour reservations whatever the confidence and grants only
-	// from exact or confirmed matches (DESIGN §3: deny broadly, grant
-	// narrowly).
-	Confidence string `json:"confidence,omitempty"`
-}
-
-// MatchResult answers one MatchItem.
-type MatchResult struct {
-	Matches      []WorkMatch          `json:"matches"`
-	Declarations []AppliedDeclaration `json:"declarations"`
-	Error        string               `json:"error,omitempty"`
-}
+// What a developer asks about and what the registry answers: the wire's
+// types (POST /v1/match, GET /v1/lookup).
+type (
+	MatchItem          = wire.MatchItem
+	WorkMatch          = wire.WorkMatch
+	AppliedDeclaration = wire.AppliedDeclaration
+	MatchResult        = wire.MatchResult
+)
 
 // maxMatchesPerItem caps the works reported for one item.
-const maxMatchesPerItem = 50
+const maxMatchesPerItem = wire.MaxMatchesPerItem
 
 // Match looks every item up: exact matches on datahash and ISCC units,
 // similar works through the content index (DESIGN §4), works published at
@@ -106,7 +64,7 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 			return
 		}
 		seen[w.ID] = true
-		res.Matches = append(res.Matches, WorkMatch{WorkID: w.ID, Account: w.AccountID, Title: w.Title, Creator: w.Creator,
+		res.Matches = append(res.Matches, WorkMatch{Work: w.ID, Account: w.AccountID, Title: w.Title, Creator: w.Creator,
 			ISCC: w.ISCC, MatchedBy: by, Unit: unit, Distance: dist, Confidence: conf})
 	}
 	if it.Datahash != "" {
@@ -115,30 +73,30 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 			return res, err
 		}
 		for _, w := range ws {
-			addWork(w, "datahash", "instance", 0, "exact")
+			addWork(w, wire.MatchedByDatahash, "instance", 0, wire.ConfidenceExact)
 		}
 	}
-	codes := append([]string(nil), it.Units...)
+	codes := it.Units.Codes()
 	if it.ISCC != "" {
 		codes = append(codes, it.ISCC)
 	}
 	for _, c := range codes {
-		if len(c) > 1024 {
-			return res, invalidf("code longer than 1024 bytes")
+		if len(c) > wire.MaxCodeLen {
+			return res, invalidf("code longer than %d bytes", wire.MaxCodeLen)
 		}
 		ws, err := tx.WorksByUnit(c)
 		if err != nil {
 			return res, err
 		}
 		for _, w := range ws {
-			addWork(w, "unit", c, 0, "exact")
+			addWork(w, wire.MatchedByUnit, c, 0, wire.ConfidenceExact)
 		}
 	}
 	q := UnitsOf(codes)
-	if it.PDQ != "" {
-		h, err := pdq.ParseHash(it.PDQ)
+	if it.PDQ != nil {
+		h, err := pdq.ParseHash(it.PDQ.Hash)
 		if err != nil {
-			return res, invalidf("pdq %q: %v", it.PDQ, err)
+			return res, invalidf("pdq %q: %v", it.PDQ.Hash, err)
 		}
 		q = append(q, match.Unit256(match.PDQ, match.Code256FromBytes([32]byte(h))))
 	}
@@ -150,7 +108,7 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 		if err != nil {
 			return res, err
 		}
-		addWork(w, "similarity", h.Unit, h.Distance, string(h.Confidence))
+		addWork(w, wire.MatchedBySimilarity, h.Unit, h.Distance, string(h.Confidence))
 	}
 	var u *url.URL
 	if it.URL != "" {
@@ -163,7 +121,7 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 			return res, err
 		}
 		for _, w := range ws {
-			addWork(w, "url", "", 0, "exact")
+			addWork(w, wire.MatchedByURL, "", 0, wire.ConfidenceExact)
 		}
 	}
 	// The declarations that apply.
@@ -181,18 +139,17 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 				}
 				names[d.AccountID] = name
 			}
-			res.Declarations = append(res.Declarations, AppliedDeclaration{ID: d.ID, Account: d.AccountID, AccountName: name,
-				OnBehalfOf: d.OnBehalfOf, Subject: d.Subject, Terms: d.Terms, Signed: d.Signature != nil, LogIndex: d.LogIndex, AppliesVia: via, Confidence: conf})
+			res.Declarations = append(res.Declarations, AppliedDeclaration{Declaration: DeclarationOut(d), AccountName: name, AppliesVia: via, Confidence: conf})
 		}
 	}
 	owners := map[string]string{} // account → best confidence of its matched works
 	var order []string
 	for _, m := range res.Matches {
-		ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectWork, Value: m.WorkID})
+		ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectWork, Value: m.Work})
 		if err != nil {
 			return res, err
 		}
-		addDecls(ds, "work:"+m.WorkID, m.Confidence)
+		addDecls(ds, "work:"+m.Work, m.Confidence)
 		if c, ok := owners[m.Account]; !ok || c == string(match.Unconfirmed) {
 			if !ok {
 				order = append(order, m.Account)
@@ -247,7 +204,7 @@ func (r *Registry) Lookup(ctx context.Context, by, value string) (MatchResult, e
 	case "url":
 		item.URL = value
 	case "pdq":
-		item.PDQ = value
+		item.PDQ = &wire.PDQ{Hash: value}
 	case "domain":
 		d, err := normalizeDomain(value)
 		if err != nil {
@@ -260,15 +217,18 @@ func (r *Registry) Lookup(ctx context.Context, by, value string) (MatchResult, e
 				return err
 			}
 			for _, w := range ws {
-				res.Matches = append(res.Matches, WorkMatch{WorkID: w.ID, Account: w.AccountID, Title: w.Title, Creator: w.Creator, ISCC: w.ISCC, MatchedBy: "domain", Confidence: "exact"})
+				res.Matches = append(res.Matches, WorkMatch{Work: w.ID, Account: w.AccountID, Title: w.Title, Creator: w.Creator, ISCC: w.ISCC, MatchedBy: wire.MatchedByDomain, Confidence: wire.ConfidenceExact})
 			}
 			ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectDomain, Value: d})
 			if err != nil {
 				return err
 			}
 			for _, x := range ds {
-				res.Declarations = append(res.Declarations, AppliedDeclaration{ID: x.ID, Account: x.AccountID, OnBehalfOf: x.OnBehalfOf,
-					Subject: x.Subject, Terms: x.Terms, Signed: x.Signature != nil, LogIndex: x.LogIndex, AppliesVia: "domain"})
+				a, err := tx.Account(x.AccountID)
+				if err != nil {
+					return err
+				}
+				res.Declarations = append(res.Declarations, AppliedDeclaration{Declaration: DeclarationOut(x), AccountName: a.Name, AppliesVia: "domain"})
 			}
 			return nil
 		})

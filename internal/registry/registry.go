@@ -21,6 +21,7 @@ import (
 
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/store"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // Errors returned by the registry's operations; internal/api maps each to
@@ -43,16 +44,17 @@ func invalidf(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, a...))
 }
 
-// Caps on what one request may hold (DESIGN §8).
+// Caps on what one request may hold (DESIGN §8), as the wire declares
+// them.
 const (
-	MaxBatch       = 10000 // works per register call, items per match call
-	MaxNameLen     = 200
-	MaxTextLen     = 4000 // titles, campaign statements
-	MaxURLLen      = 2048
-	MaxLocators    = 32
+	MaxBatch       = wire.MaxBatch // works per register call, items per match call
+	MaxNameLen     = wire.MaxNameLen
+	MaxTextLen     = wire.MaxTextLen // titles, campaign statements
+	MaxURLLen      = wire.MaxURLLen
+	MaxLocators    = wire.MaxLocators
 	MaxUnits       = 16
-	MaxTerms       = 8
-	MaxPriceLen    = 32
+	MaxTerms       = wire.MaxTerms
+	MaxPriceLen    = wire.MaxPriceLen
 	tokenPrefix    = "askfirst_"
 	tokenSecretLen = 32
 )

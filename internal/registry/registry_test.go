@@ -21,6 +21,7 @@ import (
 	"github.com/askfirst/askfirst/internal/store/sqlite"
 	"github.com/askfirst/askfirst/iscc"
 	"github.com/askfirst/askfirst/pdq"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // fakeVerifier accepts the domains listed.
@@ -103,7 +104,7 @@ func imageWork(t *testing.T, seed byte) (orig, near registry.WorkInput) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return registry.WorkInput{ISCC: full.ISCC, Datahash: in.Datahash, Title: fmt.Sprintf("photo %d", seed), PDQ: h.String(), PDQQuality: q}
+		return registry.WorkInput{ISCC: full.ISCC, Datahash: in.Datahash, Title: fmt.Sprintf("photo %d", seed), PDQ: &wire.PDQ{Hash: h.String(), Quality: q}}
 	}
 	orig = code(px, strings.Repeat(string(rune('a'+seed)), 5000))
 	px2 := append([]byte(nil), px...)
@@ -144,7 +145,7 @@ func TestRegisterAndMatchNearCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res[0].Matches) != 1 || res[0].Matches[0].WorkID != reg[0].Work.ID || res[0].Matches[0].MatchedBy != "similarity" || res[0].Matches[0].Confidence != "confirmed" {
+	if len(res[0].Matches) != 1 || res[0].Matches[0].Work != reg[0].Work.ID || res[0].Matches[0].MatchedBy != "similarity" || res[0].Matches[0].Confidence != "confirmed" {
 		t.Fatalf("near copy: got matches %+v, want work %s by similarity", res[0].Matches, reg[0].Work.ID)
 	}
 	if len(res[0].Declarations) != 1 || res[0].Declarations[0].Terms[1].Offer.Price != "0.05" {
@@ -273,15 +274,22 @@ func TestAuthorisation(t *testing.T) {
 	}
 }
 
-func TestSelfSignedDeclaration(t *testing.T) {
+// signer is a registry with an account, Alice, and a signing key of hers.
+func signer(t *testing.T) (*registry.Registry, registry.Principal, ed25519.PrivateKey, store.Key) {
+	t.Helper()
 	r := newRegistry(t)
-	ctx := t.Context()
 	alice := account(t, r, "Alice", "creator")
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	k, _, err := r.AddKey(ctx, alice, pub)
+	k, _, err := r.AddKey(t.Context(), alice, pub)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r, alice, priv, k
+}
+
+func TestSelfSignedDeclaration(t *testing.T) {
+	r, alice, priv, k := signer(t)
+	ctx := t.Context()
 	subj := store.Subject{Kind: store.SubjectAccount, Value: alice.Account.ID}
 	terms := deny("train-ai")
 	st := registry.DeclarationStatement{Type: "declaration", Account: alice.Account.ID, Subject: subj, Terms: terms}
@@ -316,7 +324,7 @@ func TestValidation(t *testing.T) {
 	}{
 		{"no codes", []registry.WorkInput{{Title: "x"}}, nil},
 		{"bad iscc", []registry.WorkInput{{ISCC: "ISCC:NOPE"}}, nil},
-		{"bad pdq", []registry.WorkInput{{Datahash: "1e20aa", PDQ: "zz"}}, nil},
+		{"bad pdq", []registry.WorkInput{{Datahash: "1e20aa", PDQ: &wire.PDQ{Hash: "zz"}}}, nil},
 		{"bad use", []registry.WorkInput{{Datahash: "1e20aa"}}, []store.Term{{Use: "train", Decision: "deny"}}},
 		{"licence without offer", []registry.WorkInput{{Datahash: "1e20aa"}}, []store.Term{{Use: "train-ai", Decision: "license"}}},
 		{"bad price", []registry.WorkInput{{Datahash: "1e20aa"}}, []store.Term{{Use: "train-ai", Decision: "license", Offer: &store.Offer{Price: "1e9", Currency: "EUR"}}}},

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/store"
@@ -50,8 +51,15 @@ func (r *Registry) SelfCheck(ctx context.Context) (int64, error) {
 			if err != nil {
 				return fmt.Errorf("work %s of the log: %w (%w)", head.ID, err, ledger.ErrTampered)
 			}
-			var e workStatement
+			var e struct {
+				workStatement
+				Units json.RawMessage `json:"units"` // either shape (entryUnits)
+			}
 			if err := json.Unmarshal(entry, &e); err != nil {
+				return mismatch("entry")
+			}
+			units, err := entryUnits(e.Units)
+			if err != nil {
 				return mismatch("entry")
 			}
 			pdqHex := ""
@@ -59,7 +67,7 @@ func (r *Registry) SelfCheck(ctx context.Context) (int64, error) {
 				pdqHex = hex.EncodeToString(w.PDQ)
 			}
 			if w.LogIndex != index || w.AccountID != e.Account || w.ISCC != e.ISCC || w.Datahash != e.Datahash || pdqHex != e.PDQ ||
-				!slices.Equal(w.Units, e.Units) || w.Title != e.Title {
+				!sameUnits(w.Units, units) || w.Title != e.Title {
 				return mismatch("row")
 			}
 		case "account":
@@ -81,4 +89,11 @@ func termEqual(a, b store.Term) bool {
 		return false
 	}
 	return a.Offer == nil || *a.Offer == *b.Offer
+}
+
+// sameUnits reports whether two lists hold the same units, in any order.
+func sameUnits(a, b []store.Unit) bool {
+	cmp := func(x, y store.Unit) int { return strings.Compare(x.Kind+x.Code, y.Kind+y.Code) }
+	a, b = slices.SortedFunc(slices.Values(a), cmp), slices.SortedFunc(slices.Values(b), cmp)
+	return slices.Equal(a, b)
 }

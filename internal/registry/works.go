@@ -10,36 +10,28 @@ import (
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/iscc"
+	"github.com/askfirst/askfirst/wire"
 )
 
-// WorkInput is a work to register, known by its codes.
-type WorkInput struct {
-	ISCC       string   `json:"iscc,omitempty"`
-	Units      []string `json:"units,omitempty"` // ISCC units; decomposed from ISCC when empty
-	Datahash   string   `json:"datahash,omitempty"`
-	PDQ        string   `json:"pdq,omitempty"` // 64 hex digits
-	PDQQuality int      `json:"pdq_quality,omitempty"`
-	Mediatype  string   `json:"mediatype,omitempty"`
-	Filesize   int64    `json:"filesize,omitempty"`
-	Title      string   `json:"title,omitempty"`
-	Creator    string   `json:"creator,omitempty"`
-	Locators   []string `json:"locators,omitempty"` // URLs where the work is published
-}
+// WorkInput is a work to register, known by its codes: the wire's type.
+type WorkInput = wire.WorkInput
 
-// workStatement is the log entry of a registered work.
+// workStatement is the log entry of a registered work. Entries written
+// before the wire types existed hold units as an array of
+// {"Kind","Bits","Code"}; entryUnits reads both shapes.
 type workStatement struct {
-	Type         string       `json:"type"` // "work"
-	ID           string       `json:"id"`
-	Account      string       `json:"account"`
-	RegisteredBy string       `json:"registered_by,omitempty"`
-	ISCC         string       `json:"iscc,omitempty"`
-	Units        []store.Unit `json:"units,omitempty"`
-	Datahash     string       `json:"datahash,omitempty"`
-	PDQ          string       `json:"pdq,omitempty"`
-	Title        string       `json:"title,omitempty"`
-	Creator      string       `json:"creator,omitempty"`
-	Locators     []string     `json:"locators,omitempty"`
-	Created      string       `json:"created"`
+	Type         string     `json:"type"` // "work"
+	ID           string     `json:"id"`
+	Account      string     `json:"account"`
+	RegisteredBy string     `json:"registered_by,omitempty"`
+	ISCC         string     `json:"iscc,omitempty"`
+	Units        wire.Units `json:"units,omitzero"`
+	Datahash     string     `json:"datahash,omitempty"`
+	PDQ          string     `json:"pdq,omitempty"`
+	Title        string     `json:"title,omitempty"`
+	Creator      string     `json:"creator,omitempty"`
+	Locators     []string   `json:"locators,omitempty"`
+	Created      string     `json:"created"`
 }
 
 // unitKind names the kind of an ISCC unit for storage.
@@ -68,7 +60,15 @@ func buildWork(in WorkInput, owner, by string) (store.Work, error) {
 			return w, err
 		}
 	}
-	codes := in.Units
+	// Each unit in the field of its kind; a composite ISCC-CODE without
+	// units gives its own.
+	type unit struct{ field, code string }
+	var codes []unit
+	for _, u := range []unit{{"meta", in.Units.Meta}, {"semantic", in.Units.Semantic}, {"content", in.Units.Content}, {"data", in.Units.Data}, {"instance", in.Units.Instance}} {
+		if u.code != "" {
+			codes = append(codes, u)
+		}
+	}
 	if in.ISCC != "" {
 		c, err := iscc.Decode(in.ISCC)
 		if err != nil {
@@ -80,31 +80,39 @@ func buildWork(in WorkInput, owner, by string) (store.Work, error) {
 			if err != nil {
 				return w, invalidf("iscc %q: %v", in.ISCC, err)
 			}
-			codes = parts
+			for _, p := range parts {
+				codes = append(codes, unit{code: p})
+			}
 		} else if len(codes) == 0 {
-			codes = []string{in.ISCC}
+			codes = []unit{{code: in.ISCC}}
 		}
 	}
 	if len(codes) > MaxUnits {
 		return w, invalidf("%d units, the limit is %d", len(codes), MaxUnits)
 	}
-	for _, s := range codes {
-		c, err := iscc.Decode(s)
+	for _, u := range codes {
+		c, err := iscc.Decode(u.code)
 		if err != nil {
-			return w, invalidf("unit %q: %v", s, err)
+			return w, invalidf("unit %q: %v", u.code, err)
 		}
 		k := unitKind(c)
 		if k == "" {
-			return w, invalidf("unit %q is a %s, not an ISCC unit", s, c.MainType())
+			return w, invalidf("unit %q is a %s, not an ISCC unit", u.code, c.MainType())
+		}
+		if u.field != "" && u.field != k {
+			return w, invalidf("units.%s %q is a %s unit", u.field, u.code, k)
 		}
 		w.Units = append(w.Units, store.Unit{Kind: k, Bits: c.Bits(), Code: c.String()})
 	}
-	if in.PDQ != "" {
-		b, err := hex.DecodeString(in.PDQ)
+	if in.PDQ != nil {
+		b, err := hex.DecodeString(in.PDQ.Hash)
 		if err != nil || len(b) != 32 {
-			return w, invalidf("pdq %q: want 64 hex digits", in.PDQ)
+			return w, invalidf("pdq %q: want 64 hex digits", in.PDQ.Hash)
 		}
-		w.PDQ, w.PDQQuality = b, in.PDQQuality
+		if in.PDQ.Quality < 0 || in.PDQ.Quality > 100 {
+			return w, invalidf("pdq quality %d: want 0 to 100", in.PDQ.Quality)
+		}
+		w.PDQ, w.PDQQuality = b, in.PDQ.Quality
 	}
 	if len(w.Units) == 0 && w.Datahash == "" && w.PDQ == nil {
 		return w, invalidf("a work needs codes: iscc, units, datahash or pdq")
@@ -195,7 +203,7 @@ func (r *Registry) RegisterWorks(ctx context.Context, p Principal, member string
 				return fmt.Errorf("work %d: %w", i+1, err)
 			}
 			w.CreatedAt = now
-			st := workStatement{Type: "work", ID: w.ID, Account: owner, RegisteredBy: by, ISCC: w.ISCC, Units: w.Units,
+			st := workStatement{Type: "work", ID: w.ID, Account: owner, RegisteredBy: by, ISCC: w.ISCC, Units: UnitsOut(w.Units),
 				Datahash: w.Datahash, Title: w.Title, Creator: w.Creator, Created: rfc3339(now)}
 			if w.PDQ != nil {
 				st.PDQ = hex.EncodeToString(w.PDQ)

@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/askfirst/askfirst/wire"
 )
 
 // Sentinel errors. Drivers wrap them with the operation and the input, so
@@ -134,6 +136,9 @@ type ReadTx interface {
 
 	// Campaign returns the campaign with id, or ErrNotFound.
 	Campaign(id string) (Campaign, error)
+	// Campaigns returns up to limit campaigns ordered by ID, with IDs
+	// greater than after.
+	Campaigns(after string, limit int) ([]Campaign, error)
 	// Signatures returns up to limit signatures of a campaign ordered by ID
 	// after after; only those whose signer chose to be listed if listedOnly.
 	Signatures(campaignID string, listedOnly bool, after string, limit int) ([]Signature, error)
@@ -223,9 +228,9 @@ type Tx interface {
 
 // Account kinds.
 const (
-	KindCreator      = "creator"
-	KindOrganisation = "organisation"
-	KindDeveloper    = "developer"
+	KindCreator      = wire.KindCreator
+	KindOrganisation = wire.KindOrganisation
+	KindDeveloper    = wire.KindDeveloper
 )
 
 // Account is a party: a creator, an organisation acting for members, or a
@@ -240,8 +245,8 @@ type Account struct {
 
 // Token scopes.
 const (
-	ScopeRead  = "read"
-	ScopeWrite = "write"
+	ScopeRead  = wire.ScopeRead
+	ScopeWrite = wire.ScopeWrite
 )
 
 // Token is an API token. Only a hash of the secret is stored (DESIGN §8).
@@ -306,18 +311,15 @@ type Locator struct {
 
 // Subject kinds of a declaration.
 const (
-	SubjectWork      = "work"       // Value: a work ID
-	SubjectAccount   = "account"    // Value: an account ID (all its works)
-	SubjectDomain    = "domain"     // Value: a verified domain
-	SubjectURLPrefix = "url-prefix" // Value: a URL prefix; Domain: its host
+	SubjectWork      = wire.SubjectWork      // Value: a work ID
+	SubjectAccount   = wire.SubjectAccount   // Value: an account ID (all its works)
+	SubjectDomain    = wire.SubjectDomain    // Value: a verified domain
+	SubjectURLPrefix = wire.SubjectURLPrefix // Value: a URL prefix; Domain: its host
 )
 
-// Subject is what a declaration is about.
-type Subject struct {
-	Kind   string
-	Value  string
-	Domain string // for SubjectURLPrefix, the prefix's host; else empty
-}
+// Subject is what a declaration is about: the wire's Subject, so that it
+// never reaches the wire (or the log) in another shape.
+type Subject = wire.Subject
 
 // Declaration is an account's statement about a subject: per use, deny,
 // allow or license with an offer (DESIGN §2). Declarations are never
@@ -337,26 +339,17 @@ type Declaration struct {
 	LogIndex     int64
 }
 
-// Term is the decision for one use.
-type Term struct {
-	Use      string `json:"use"`      // train-genai, train-ai, ai-input, search
-	Decision string `json:"decision"` // deny, allow, license
-	Offer    *Offer `json:"offer,omitempty"`
-}
-
-// Offer is a licence offer attached to a "license" (or "deny") term.
-type Offer struct {
-	Price    string `json:"price,omitempty"` // decimal string, per item
-	Currency string `json:"currency,omitempty"`
-	PerUse   bool   `json:"per_use,omitempty"`
-	TermsURL string `json:"terms_url,omitempty"`
-	Contact  string `json:"contact,omitempty"`
-}
+// Term is the decision for one use, and Offer a licence offer: the wire's
+// types. Drivers store a declaration's terms as their JSON.
+type (
+	Term  = wire.Term
+	Offer = wire.Offer
+)
 
 // Domain claim states.
 const (
-	DomainPending  = "pending"
-	DomainVerified = "verified"
+	DomainPending  = wire.DomainStatePending
+	DomainVerified = wire.DomainStateVerified
 )
 
 // DomainClaim is an account's claim on a domain, verified by a token served

@@ -532,6 +532,19 @@ func (t *tx) Campaign(id string) (store.Campaign, error) {
 	return c, mapErr("campaign "+id, err)
 }
 
+func scanCampaign(s interface{ Scan(...any) error }) (store.Campaign, error) {
+	var c store.Campaign
+	var created *time.Time
+	err := s.Scan(&c.ID, &c.AccountID, &c.Title, &c.Statement, &created, &c.LogIndex)
+	c.CreatedAt = fromTS(created)
+	return c, err
+}
+
+func (t *tx) Campaigns(after string, limit int) ([]store.Campaign, error) {
+	return queryList(t, "list campaigns", scanCampaign,
+		`SELECT id, account_id, title, statement, created_at, log_index FROM campaigns WHERE id > $1 ORDER BY id LIMIT $2`, after, clampLimit(limit))
+}
+
 func (t *tx) AddSignature(s store.Signature) error {
 	if err := store.ValidateSignature(s); err != nil {
 		return err

@@ -522,6 +522,19 @@ func (t *tx) Campaign(id string) (store.Campaign, error) {
 	return c, mapErr("campaign "+id, err)
 }
 
+func scanCampaign(s interface{ Scan(...any) error }) (store.Campaign, error) {
+	var c store.Campaign
+	var created int64
+	err := s.Scan(&c.ID, &c.AccountID, &c.Title, &c.Statement, &created, &c.LogIndex)
+	c.CreatedAt = fromNanos(created)
+	return c, err
+}
+
+func (t *tx) Campaigns(after string, limit int) ([]store.Campaign, error) {
+	return queryList(t, "list campaigns", scanCampaign,
+		`SELECT id, account_id, title, statement, created_at, log_index FROM campaigns WHERE id > ? ORDER BY id LIMIT ?`, after, clampLimit(limit))
+}
+
 func (t *tx) AddSignature(s store.Signature) error {
 	if err := store.ValidateSignature(s); err != nil {
 		return err

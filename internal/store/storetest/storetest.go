@@ -510,7 +510,11 @@ func testCampaigns(t *testing.T, s store.Store) {
 		{ID: "s2", CampaignID: "c1", AccountID: "a2", Name: "Bo", Role: "writer", Domain: "bo.example", Listed: false, DeclarationID: "d9", CreatedAt: t0, LogIndex: 3},
 		{ID: "s3", CampaignID: "c1", AccountID: "a3", Name: "Cy", Listed: true, CreatedAt: t0, LogIndex: 4},
 	}
+	c2 := store.Campaign{ID: "c2", AccountID: "o1", Title: "Second", Statement: "Another.", CreatedAt: t0, LogIndex: 5}
 	mustUpdate(t, s, func(tx store.Tx) error {
+		if err := tx.CreateCampaign(c2); err != nil {
+			return err
+		}
 		if err := tx.CreateCampaign(c); err != nil {
 			return err
 		}
@@ -551,6 +555,19 @@ func testCampaigns(t *testing.T, s store.Store) {
 			return err
 		}
 		check(t, "Signatures(after s1, limit 1)", page, []store.Signature{sigs[1]})
+		cs, err := tx.Campaigns("", 0)
+		if err != nil {
+			return err
+		}
+		check(t, "Campaigns()", cs, []store.Campaign{c, c2})
+		if cs, err = tx.Campaigns("c1", 10); err != nil {
+			return err
+		}
+		check(t, "Campaigns(after c1)", cs, []store.Campaign{c2})
+		if cs, err = tx.Campaigns("", 1); err != nil {
+			return err
+		}
+		check(t, "Campaigns(limit 1)", cs, []store.Campaign{c})
 		total, nlisted, err := tx.SignatureCount("c1")
 		if err != nil {
 			return err

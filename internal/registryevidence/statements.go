@@ -1,12 +1,11 @@
-package client
+package registryevidence
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/askfirst/askfirst/internal/registry"
-	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/signals"
+	"github.com/askfirst/askfirst/wire"
 )
 
 // Mechanism is the signals.Statement mechanism of registry declarations.
@@ -45,14 +44,14 @@ func severity(v signals.Verdict) int {
 //     unknown with a warning, never allowed.
 //
 // base is the registry URL the answer came from.
-func Statements(base string, res registry.MatchResult, uses []signals.Use) []signals.Statement {
+func Statements(base string, res wire.MatchResult, uses []signals.Use) []signals.Statement {
 	base = strings.TrimRight(base, "/")
 	if res.Error != "" {
 		return []signals.Statement{Unreachable(base, fmt.Errorf("registry could not look the item up: %s", res.Error), uses)}
 	}
-	matches := map[string]registry.WorkMatch{}
+	matches := map[string]wire.WorkMatch{}
 	for _, m := range res.Matches {
-		matches[m.WorkID] = m
+		matches[m.Work] = m
 	}
 	var out []signals.Statement
 	for _, d := range res.Declarations {
@@ -74,16 +73,16 @@ func Unreachable(base string, err error, uses []signals.Use) signals.Statement {
 	return signals.Statement{Mechanism: Mechanism, Location: strings.TrimRight(base, "/"), Value: "unreachable", Uses: m, Warnings: []string{err.Error()}}
 }
 
-func declarationStatements(base string, d registry.AppliedDeclaration, matches map[string]registry.WorkMatch) []signals.Statement {
+func declarationStatements(base string, d wire.AppliedDeclaration, matches map[string]wire.WorkMatch) []signals.Statement {
 	grants := d.Confidence == "exact" || d.Confidence == "confirmed" || d.AppliesVia == "domain" || d.AppliesVia == "url-prefix"
 	// Group the terms by offer so that each statement carries one offer.
 	type group struct {
-		offer    *store.Offer
+		offer    *wire.Offer
 		uses     map[signals.Use]signals.Verdict
 		warnings []string
 	}
 	var groups []*group
-	groupFor := func(o *store.Offer) *group {
+	groupFor := func(o *wire.Offer) *group {
 		for _, g := range groups {
 			if (g.offer == nil && o == nil) || (g.offer != nil && o != nil && *g.offer == *o) {
 				return g
@@ -151,7 +150,7 @@ func orNone(s string) string {
 // describe is the statement's value: who declared what, then about which
 // subject and through which match (Jane Doe: train-genai deny; ...
 // (declaration dcl_… on work:wrk_…; work wrk_… matched by …)).
-func describe(d registry.AppliedDeclaration, matches map[string]registry.WorkMatch) string {
+func describe(d wire.AppliedDeclaration, matches map[string]wire.WorkMatch) string {
 	var b strings.Builder
 	if d.AccountName != "" {
 		b.WriteString(d.AccountName)
@@ -182,14 +181,14 @@ func describe(d registry.AppliedDeclaration, matches map[string]registry.WorkMat
 
 // SubjectString prints a subject as the command line takes it
 // (work:ID, account:ID, domain:D, url-prefix:URL).
-func SubjectString(s store.Subject) string {
+func SubjectString(s wire.Subject) string {
 	return s.Kind + ":" + s.Value
 }
 
 // MatchString prints how a work matched: "work wrk_… matched by unit
 // ISCC:…, distance 0, exact".
-func MatchString(m registry.WorkMatch) string {
-	s := "work " + m.WorkID + " matched by " + m.MatchedBy
+func MatchString(m wire.WorkMatch) string {
+	s := "work " + m.Work + " matched by " + m.MatchedBy
 	switch {
 	case m.MatchedBy == "datahash":
 		s += " (the same file)"
@@ -201,7 +200,7 @@ func MatchString(m registry.WorkMatch) string {
 
 // TermsString prints terms as "train-genai deny; train-ai license 0.05
 // EUR (terms URL)".
-func TermsString(ts []store.Term) string {
+func TermsString(ts []wire.Term) string {
 	parts := make([]string, 0, len(ts))
 	for _, t := range ts {
 		p := t.Use + " " + t.Decision
@@ -214,7 +213,7 @@ func TermsString(ts []store.Term) string {
 }
 
 // OfferString prints an offer with a leading space, or "" for none.
-func OfferString(o store.Offer) string {
+func OfferString(o wire.Offer) string {
 	var s string
 	if o.Price != "" {
 		s += " " + o.Price
@@ -234,7 +233,7 @@ func OfferString(o store.Offer) string {
 
 // holderName names the rights holder of a declaration's offer: the
 // declaring account, and the member it acts for when it acts for one.
-func holderName(d registry.AppliedDeclaration) string {
+func holderName(d wire.AppliedDeclaration) string {
 	name := d.AccountName
 	if name == "" {
 		name = d.Account

@@ -1,13 +1,18 @@
 // Package client is the Go client of the askfirst registry's HTTP API
-// (DESIGN §6, internal/api): one method per route the command line uses,
-// bearer-token authentication, RFC 9457 problem+json errors decoded into
-// *Error, timeouts and response size caps.
+// (DESIGN §6): one method per /v1 route, the requests and answers of
+// package wire, bearer-token authentication, RFC 9457 problem answers
+// decoded into *Error, timeouts and response size caps.
 //
-// It also maps what the registry answers to signals.Statement (the
-// "registry" mechanism of DESIGN §3.7), shared by askfirst check and audit.
+// It is public, with package wire, so that other Go programs — a
+// dataset pipeline, a crawler, a publishing system — can register works,
+// declare and look items up without copying the API's types or the
+// command line's code. It imports nothing but the standard library and
+// wire: none of the registry's rules, matching or content codes, which
+// stay on the server.
 //
-// It does not retry writes except after a 429 (the server did not act on
-// the request), and it never logs: the token appears in no error message.
+// A Client does not retry writes except after a 429 (the server did not
+// act on the request), and it never logs: the token appears in no error
+// message.
 package client
 
 import (
@@ -23,14 +28,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/askfirst/askfirst/wire"
 )
 
 // Caps and timeouts of one exchange with the registry.
 const (
 	// MaxResponse caps the body of an ordinary response.
 	MaxResponse = 8 << 20
-	// MaxBatchResponse caps the body of a batch response (register, match):
-	// 10,000 works with two receipts each.
+	// MaxBatchResponse caps the body of a batch response (register, match,
+	// lookup): wire.MaxBatch works with two receipts each.
 	MaxBatchResponse = 512 << 20
 	// MaxProblem caps a problem+json body.
 	MaxProblem = 64 << 10
@@ -50,7 +57,7 @@ const DefaultURL = "http://127.0.0.1:7700"
 type Error struct {
 	Op     string // "POST /v1/works"
 	Status int    // HTTP status; 0 when no answer came
-	Type   string // problem type URI
+	Type   string // problem type URI (wire.ProblemTypeBase + kind)
 	Title  string
 	Detail string
 	Err    error // the transport error when Status is 0
@@ -78,11 +85,12 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Kind is the last path segment of the problem type
-// ("unauthenticated", "forbidden", "not-found", ...).
+// Kind is the problem's kind, one of the wire.Problem* constants
+// ("unauthenticated", "forbidden", "not-found", ...), or "" when the
+// answer was not a problem of the registry.
 func (e *Error) Kind() string {
-	if i := strings.LastIndexByte(e.Type, '/'); i >= 0 && i < len(e.Type)-1 {
-		return e.Type[i+1:]
+	if k, ok := strings.CutPrefix(e.Type, wire.ProblemTypeBase); ok {
+		return k
 	}
 	return ""
 }
@@ -140,12 +148,20 @@ func (c *Client) ReceiptURL(index int64) string {
 	return c.URL() + "/v1/receipts/" + strconv.FormatInt(index, 10)
 }
 
+// octets is a request body sent as it is (application/octet-stream).
+type octets []byte
+
 // do sends one request and decodes a 2xx JSON answer into out (unless out
 // is nil), reading at most limit bytes. A problem answer is an *Error.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in any, out any, limit int64) error {
 	op := method + " " + path
 	var body []byte
-	if in != nil {
+	ctype := "application/json"
+	switch b := in.(type) {
+	case nil:
+	case octets:
+		body, ctype = b, "application/octet-stream"
+	default:
 		var err error
 		if body, err = json.Marshal(in); err != nil {
 			return &Error{Op: op, Err: fmt.Errorf("encode request: %w", err)}
@@ -160,7 +176,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return &Error{Op: op, Err: err}
 		}
 		if in != nil {
-			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Content-Type", ctype)
 		}
 		req.Header.Set("Accept", "application/json")
 		if c.token != "" {
@@ -196,11 +212,7 @@ func decodeResponse(op string, resp *http.Response, out any, limit int64) error 
 	if resp.StatusCode/100 != 2 {
 		e := &Error{Op: op, Status: resp.StatusCode, Title: http.StatusText(resp.StatusCode)}
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, MaxProblem))
-		var p struct {
-			Type   string `json:"type"`
-			Title  string `json:"title"`
-			Detail string `json:"detail"`
-		}
+		var p wire.Problem
 		if json.Unmarshal(data, &p) == nil && (p.Type != "" || p.Detail != "") {
 			e.Type, e.Detail = p.Type, p.Detail
 			if p.Title != "" {
@@ -215,12 +227,9 @@ func decodeResponse(op string, resp *http.Response, out any, limit int64) error 
 		io.Copy(io.Discard, io.LimitReader(resp.Body, limit))
 		return nil
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	data, err := readCapped(resp.Body, limit)
 	if err != nil {
 		return &Error{Op: op, Err: fmt.Errorf("read response: %w", err)}
-	}
-	if int64(len(data)) > limit {
-		return &Error{Op: op, Err: fmt.Errorf("response over the %d-byte cap", limit)}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return &Error{Op: op, Err: fmt.Errorf("decode response: %w", err)}
@@ -243,4 +252,18 @@ func retryAfter(h string) time.Duration {
 		return min(time.Duration(s)*time.Second, maxRetryWait)
 	}
 	return time.Second
+}
+
+// readCapped reads r to its end, failing beyond limit bytes. (The client
+// imports nothing of askfirst but wire, so it does not share
+// internal/capped.)
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("over the %d-byte cap", limit)
+	}
+	return data, nil
 }

@@ -1,0 +1,120 @@
+package registryevidence_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/askfirst/askfirst/internal/registryevidence"
+	"github.com/askfirst/askfirst/signals"
+	"github.com/askfirst/askfirst/wire"
+)
+
+func TestStatements(t *testing.T) {
+	offer := &wire.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://t.example/", Contact: "mailto:a@t.example"}
+	sigOffer := &signals.Offer{Price: "0.05", Currency: "EUR", Terms: "https://t.example/", Contact: "mailto:a@t.example", Holder: "Jane"}
+	decl := func(via, conf string, terms ...wire.Term) wire.MatchResult {
+		return wire.MatchResult{
+			Matches:      []wire.WorkMatch{{Work: "wrk_1", MatchedBy: "similarity", Unit: "ISCC:EEA", Distance: 3, Confidence: conf}},
+			Declarations: []wire.AppliedDeclaration{{Declaration: wire.Declaration{ID: "dcl_1", Account: "acc_1", Subject: wire.Subject{Kind: "work", Value: "wrk_1"}, Terms: terms, LogIndex: 7}, AccountName: "Jane", AppliesVia: via, Confidence: conf}},
+		}
+	}
+	type want struct {
+		Uses     map[signals.Use]signals.Verdict
+		Offer    *signals.Offer
+		Warnings int
+	}
+	for _, tc := range []struct {
+		name string
+		res  wire.MatchResult
+		want []want
+	}{
+		{"deny train-ai reserves train-genai too", decl("work:wrk_1", "exact", wire.Term{Use: "train-ai", Decision: "deny"}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "deny", "train-genai": "deny"}}}},
+		{"deny train-genai leaves train-ai", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "deny"}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "deny"}}}},
+		{"license carries the offer, broadly", decl("work:wrk_1", "unconfirmed", wire.Term{Use: "train-ai", Decision: "license", Offer: offer}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "license", "train-genai": "license"}, Offer: sigOffer}}},
+		{"deny beats a licence of the broader use", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "deny"}, wire.Term{Use: "train-ai", Decision: "license", Offer: offer}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "deny"}}, {Uses: map[signals.Use]signals.Verdict{"train-ai": "license", "train-genai": "license"}, Offer: sigOffer}}},
+		{"allow grants only its use on a confirmed match", decl("work:wrk_1", "confirmed", wire.Term{Use: "train-ai", Decision: "allow"}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "allow"}}}},
+		{"allow not applied on an unconfirmed match", decl("work:wrk_1", "unconfirmed", wire.Term{Use: "search", Decision: "allow"}, wire.Term{Use: "ai-input", Decision: "deny"}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"ai-input": "deny"}, Warnings: 1}}},
+		{"allow by domain", decl("domain", "", wire.Term{Use: "search", Decision: "allow"}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"search": "allow"}}}},
+		{"a broad deny wins over a narrow allow", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "allow"}, wire.Term{Use: "train-ai", Decision: "deny"}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "deny", "train-genai": "deny"}}}},
+		{"an item the registry could not read is unknown", wire.MatchResult{Error: "bad pdq"},
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "unknown", "train-ai": "unknown"}, Warnings: 1}}},
+		{"no declaration, no statement", wire.MatchResult{Matches: []wire.WorkMatch{{Work: "wrk_1"}}}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sts := registryevidence.Statements("http://r.example/", tc.res, []signals.Use{"train-genai", "train-ai"})
+			var got []want
+			for _, s := range sts {
+				if s.Mechanism != "registry" {
+					t.Errorf("mechanism %q, want registry", s.Mechanism)
+				}
+				if tc.res.Error == "" && s.Location != "http://r.example/v1/receipts/7" {
+					t.Errorf("location %q, want the receipt URL", s.Location)
+				}
+				got = append(got, want{Uses: s.Uses, Offer: s.Offer, Warnings: len(s.Warnings)})
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("statements (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func ExampleTermsString() {
+	fmt.Println(registryevidence.TermsString([]wire.Term{
+		{Use: "train-genai", Decision: "deny"},
+		{Use: "train-ai", Decision: "license", Offer: &wire.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://jane.example/licence"}},
+	}))
+	// Output: train-genai deny; train-ai license 0.05 EUR per item terms https://jane.example/licence
+}
+
+// FuzzStatements feeds arbitrary registry answers to Statements: it never
+// panics, never grants through an unconfirmed work match, and a
+// reservation of train-ai always reserves train-genai.
+func FuzzStatements(f *testing.F) {
+	f.Add(`{"matches":[{"work":"w","confidence":"unconfirmed"}],"declarations":[{"id":"d","terms":[{"use":"search","decision":"allow"},{"use":"train-ai","decision":"deny"}],"applies_via":"work:w","confidence":"unconfirmed"}]}`)
+	f.Add(`{"declarations":[{"id":"d","terms":[{"use":"train-ai","decision":"license","offer":{"price":"1"}}],"applies_via":"domain"}]}`)
+	f.Add(`{"error":"bad"}`)
+	f.Fuzz(func(t *testing.T, answer string) {
+		var res wire.MatchResult
+		if json.Unmarshal([]byte(answer), &res) != nil {
+			return
+		}
+		for _, s := range registryevidence.Statements("http://r.example", res, nil) {
+			if s.Mechanism != "registry" {
+				t.Fatalf("mechanism %q", s.Mechanism)
+			}
+			if v := s.Uses[signals.TrainAI]; (v == signals.Deny || v == signals.License) && severity(s.Uses[signals.TrainGenAI]) < severity(v) {
+				t.Fatalf("train-ai %s but train-genai %s in %+v", v, s.Uses[signals.TrainGenAI], s)
+			}
+		}
+		for _, d := range res.Declarations {
+			if d.Confidence == "exact" || d.Confidence == "confirmed" || d.AppliesVia == "domain" || d.AppliesVia == "url-prefix" {
+				continue
+			}
+			one := res
+			one.Declarations = []wire.AppliedDeclaration{d}
+			for _, s := range registryevidence.Statements("http://r.example", one, nil) {
+				for u, v := range s.Uses {
+					if v == signals.Allow {
+						t.Fatalf("allow for %s through a %q match via %q", u, d.Confidence, d.AppliesVia)
+					}
+				}
+			}
+		}
+	})
+}
+
+func severity(v signals.Verdict) int {
+	return map[signals.Verdict]int{signals.Deny: 3, signals.License: 2, signals.Allow: 1}[v]
+}
