@@ -148,10 +148,7 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 			incomplete = append(incomplete, i)
 		}
 	}
-	ur.Offer = firstOffer(stmts, lic)
-	if ur.Offer == nil {
-		ur.Offer = denyOffer(stmts, deny, ur.Use)
-	}
+	ur.Offer = firstOffer(stmts, u, lic, deny)
 	switch {
 	case len(held) > 0:
 		ur.Verdict, ur.DecidedBy = Allow, held
@@ -178,26 +175,20 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 	return ur
 }
 
-// firstOffer returns the first offer attached to a statement that
-// requires a licence for the use (an offer on a statement that denies or
-// grants the use is about its other uses).
-func firstOffer(stmts []Statement, groups ...[]int) *Offer {
-	for _, g := range groups {
-		for _, i := range g {
-			if stmts[i].Offer != nil {
-				return stmts[i].Offer
-			}
+// firstOffer returns the first offer for u of a statement that requires
+// a licence for it (lic), else the first offer a reserving statement names
+// for u in its Offers (deny). A statement's single Offer applies only to
+// the uses it requires a licence for: on a statement that denies or grants
+// u it is about its other uses.
+func firstOffer(stmts []Statement, u Use, lic, deny []int) *Offer {
+	for _, i := range lic {
+		if o := stmts[i].OfferFor(u); o != nil {
+			return o
 		}
 	}
-	return nil
-}
-
-// denyOffer returns the first offer that a statement denying use attaches
-// to it (Statement.OfferUses).
-func denyOffer(stmts []Statement, deny []int, use Use) *Offer {
 	for _, i := range deny {
-		if stmts[i].Offer != nil && slices.Contains(stmts[i].OfferUses, use) {
-			return stmts[i].Offer
+		if o := stmts[i].Offers[u]; o != nil {
+			return o
 		}
 	}
 	return nil
@@ -208,7 +199,7 @@ func decide(stmts []Statement, ur *UseResult, mode Mode, incomplete []int) (Deci
 	by := ""
 	if len(ur.DecidedBy) > 0 {
 		s := &stmts[ur.DecidedBy[0]]
-		by = describe(s)
+		by = Describe(s)
 		if n := len(ur.DecidedBy) - 1; n > 0 {
 			by += fmt.Sprintf(" (and %d more)", n)
 		}
@@ -243,7 +234,7 @@ func decide(stmts []Statement, ur *UseResult, mode Mode, incomplete []int) (Deci
 			return Include, "licensed: the developer holds " + by
 		}
 		if len(incomplete) > 0 {
-			return Exclude, "granted by " + by + ", but " + describe(&stmts[incomplete[0]]) + " could not be checked and might reserve it"
+			return Exclude, "granted by " + by + ", but " + Describe(&stmts[incomplete[0]]) + " could not be checked and might reserve it"
 		}
 		if mode == Consent && training && !strong {
 			return Exclude, "granted only by unsigned embedded metadata (" + by + "); consent mode needs a stronger grant for training"
@@ -251,7 +242,7 @@ func decide(stmts []Statement, ur *UseResult, mode Mode, incomplete []int) (Deci
 		return Include, "granted by " + by
 	}
 	if len(incomplete) > 0 {
-		return Exclude, "unknown: " + describe(&stmts[incomplete[0]]) + " could not be checked; an unreadable check never includes"
+		return Exclude, "unknown: " + Describe(&stmts[incomplete[0]]) + " could not be checked; an unreadable check never includes"
 	}
 	switch {
 	case mode == Consent && training:
@@ -264,8 +255,9 @@ func decide(stmts []Statement, ur *UseResult, mode Mode, incomplete []int) (Deci
 	return Include, "no statement; eu-tdm mode includes (EU DSM Art. 4 applies when nothing is reserved)"
 }
 
-// describe names a statement in a reason line.
-func describe(s *Statement) string {
+// Describe names a statement as reasons name it: mechanism, the value
+// quoted whole, and the location.
+func Describe(s *Statement) string {
 	d := s.Mechanism
 	if s.Value != "" {
 		d += " " + quote(s.Value)

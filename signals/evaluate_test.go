@@ -255,3 +255,26 @@ func TestWarnings(t *testing.T) {
 		t.Errorf("Warnings (-want +got):\n%s", diff)
 	}
 }
+
+// TestEvaluateOffersPerUse: a statement with one offer per use (a registry
+// declaration "deny train-genai; license train-ai 0.05") attaches each
+// offer to its own use only, and a reserved use it names an offer for is a
+// deny with the offer, D(offer).
+func TestEvaluateOffersPerUse(t *testing.T) {
+	o := &signals.Offer{Price: "0.05", Currency: "EUR", Per: "item"}
+	decl := st("registry", map[signals.Use]signals.Verdict{G: D, T: L})
+	decl.Offers = map[signals.Use]*signals.Offer{T: o}
+	named := st("registry", map[signals.Use]signals.Verdict{I: D})
+	named.Offers = map[signals.Use]*signals.Offer{I: o}
+	r := signals.Evaluate([]signals.Statement{decl, named}, signals.Options{Uses: []signals.Use{G, T, I}})
+	for _, tc := range []struct {
+		use     signals.Use
+		verdict signals.Verdict
+		offer   *signals.Offer
+	}{{G, D, nil}, {T, L, o}, {I, D, o}} {
+		ur, _ := r.Use(tc.use)
+		if ur.Verdict != tc.verdict || ur.Offer != tc.offer {
+			t.Errorf("%s: got %s with offer %+v, want %s with %+v", tc.use, ur.Verdict, ur.Offer, tc.verdict, tc.offer)
+		}
+	}
+}

@@ -121,7 +121,11 @@ func rslDocument(target *url.URL, loc, docURL string, data []byte, uses []Use, p
 		}
 		g.s.Uses[u] = v
 		if v == Deny && offer != nil {
-			g.s.OfferUses = append(g.s.OfferUses, u)
+			// D(offer): the reserved use still says whom to ask.
+			if g.s.Offers == nil {
+				g.s.Offers = map[Use]*Offer{}
+			}
+			g.s.Offers[u] = offer
 		}
 	}
 	var out []Statement

@@ -142,6 +142,10 @@ type Offer struct {
 	// Holder names the rights holder when the mechanism says who it is
 	// (an RSL copyright holder, a registry account).
 	Holder string `json:"holder,omitempty"`
+	// Organisation names the organisation that made the offer on the
+	// holder's behalf (a registry organisation acting for a member); empty
+	// when the holder made it.
+	Organisation string `json:"organisation,omitempty"`
 }
 
 // Statement is one piece of evidence: what one mechanism, found at one
@@ -169,21 +173,30 @@ type Statement struct {
 	// Held marks a licence the developer holds: its Allow wins over any
 	// reservation (DESIGN §3.3).
 	Held bool `json:"held,omitempty"`
-	// Offer is the licence offered, when the statement offers one. It
-	// concerns the uses the statement requires a licence for, and those in
-	// OfferUses.
+	// Offer is the licence offered, when the statement offers one: it
+	// applies to the uses the statement requires a licence for.
 	Offer *Offer `json:"offer,omitempty"`
-	// OfferUses lists uses the statement denies for which Offer still
-	// says whom to ask (digest §14.2 step 4, "D(offer)"): an RSL licence
-	// for other users or regions, or one beside a prohibition. Without it
-	// an offer on a statement that denies a use is about its other uses.
-	OfferUses []Use `json:"offer_uses,omitempty"`
+	// Offers, when not nil, replaces Offer with one offer per use, for a
+	// statement whose uses carry different offers or none (a registry
+	// declaration: "deny train-genai; license train-ai 0.05 EUR"). A use
+	// absent from it has no offer; a reserved use present in it is a deny
+	// with the offer attached, D(offer).
+	Offers map[Use]*Offer `json:"offers,omitempty"`
 	// Fetched is when the document the statement was read from was
 	// fetched from its origin (zero for local files and for statements
 	// without a document), and SHA256 the hex SHA-256 of the bytes read:
 	// the snapshot a dispute needs (digest §14.1 principle 8).
 	Fetched time.Time `json:"fetched,omitzero"`
 	SHA256  string    `json:"sha256,omitempty"`
+}
+
+// OfferFor returns the licence s offers for u (nil for none): Offers[u]
+// when s has Offers, else Offer.
+func (s *Statement) OfferFor(u Use) *Offer {
+	if s.Offers != nil {
+		return s.Offers[u]
+	}
+	return s.Offer
 }
 
 // stamp records the document behind statements that do not name one yet.

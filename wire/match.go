@@ -67,6 +67,10 @@ type AppliedDeclaration struct {
 	Declaration
 	// AccountName is the name of the declaring account.
 	AccountName string `json:"account_name,omitempty"`
+	// OnBehalfOfName is the name of the member the declaration was made
+	// for (Declaration.OnBehalfOf): the rights holder, when an organisation
+	// declared for a member.
+	OnBehalfOfName string `json:"on_behalf_of_name,omitempty"`
 	// AppliesVia names the match: "work:<id>", "account:<id>" (all works
 	// of the account), "domain" or "url-prefix".
 	AppliesVia string `json:"applies_via"`

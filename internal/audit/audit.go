@@ -14,10 +14,11 @@ package audit
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -61,10 +62,15 @@ func ParseFetchMode(s string) (FetchMode, error) {
 	return "", fmt.Errorf("unknown fetch mode %q (want none, head or full)", s)
 }
 
-// Checker gathers the statements about an item's URL; signals.Inspector
-// wrapped by NewURLChecker is the implementation.
+// Checker gathers the statements about an item's URL and bytes;
+// NewInspectorChecker's signals.Inspector is the implementation. Both
+// methods are called concurrently.
 type Checker interface {
-	CheckURL(ctx context.Context, rawURL string, mode FetchMode) ([]signals.Statement, error)
+	// CheckURL returns the statements about rawURL under mode, and the
+	// bytes of the response it read when it read one in full (FetchFull,
+	// a 2xx answer), so that the audit can identify them; nil otherwise.
+	CheckURL(ctx context.Context, rawURL string, mode FetchMode) (stmts []signals.Statement, body []byte, err error)
+	// CheckFile returns the statements embedded in data.
 	CheckFile(ctx context.Context, name string, data []byte) []signals.Statement
 }
 
@@ -98,12 +104,15 @@ type Options struct {
 	Registry    Registry // optional
 	RegistryURL string
 	Identify    identify.Options
-	// Progress, if set, is called with items done and items known so far
-	// (total -1 while unknown); from one goroutine at a time.
-	Progress func(done, total int64)
+	// Progress, if set, is called now and then with how far the run is;
+	// from one goroutine at a time.
+	Progress func(Progress)
 	// Decided, if set, is called with each record as it is written to the
 	// journal, in the order decided; from one goroutine at a time.
 	Decided func(*Record)
+	// LinkKept makes the kept files of folder inputs hard links to the
+	// originals instead of copies (dataset.FileLinker).
+	LinkKept bool
 	// MaxContent caps the bytes of one item read for codes and metadata.
 	MaxContent int64
 }
@@ -123,23 +132,59 @@ type Verdict struct {
 	Offer     *signals.Offer   `json:"offer,omitempty"`
 }
 
-// Record is one decided item, as the journal keeps it.
+// Record is one decided item.
 type Record struct {
-	Input    string              `json:"input"`
-	Seq      int64               `json:"seq"`
-	Key      string              `json:"key"`
-	URL      string              `json:"url,omitempty"`
-	Path     string              `json:"path,omitempty"` // the item's local file, if any
-	Domain   string              `json:"domain,omitempty"`
-	ISCC     string              `json:"iscc,omitempty"`
-	Bytes    int64               `json:"bytes,omitempty"`
-	Verdicts map[string]*Verdict `json:"verdicts"`
-	Excluded bool                `json:"excluded"`
-	Reasons  []string            `json:"reasons,omitempty"`
+	Input string `json:"input"`
+	Seq   int64  `json:"seq"`
+	Key   string `json:"key"`
+	// DatasetKey is the item's key in the dataset's own key column.
+	DatasetKey string              `json:"dataset_key,omitempty"`
+	URL        string              `json:"url,omitempty"`
+	Path       string              `json:"path,omitempty"` // the item's local file, if any
+	Domain     string              `json:"domain,omitempty"`
+	ISCC       string              `json:"iscc,omitempty"`
+	Bytes      int64               `json:"bytes,omitempty"`
+	Verdicts   map[string]*Verdict `json:"verdicts"`
+	Excluded   bool                `json:"excluded"`
+	Reasons    []string            `json:"reasons,omitempty"`
 	// Failed says why the item could not be fully checked; such an item is
 	// never kept.
-	Failed   string              `json:"failed,omitempty"`
-	Evidence []signals.Statement `json:"evidence,omitempty"`
+	Failed string `json:"failed,omitempty"`
+	// RegistryMatch says what the registry was asked about the item:
+	// MatchContent, MatchDatasetCode or MatchURL; empty without a registry.
+	RegistryMatch string              `json:"registry_match,omitempty"`
+	Evidence      []signals.Statement `json:"evidence,omitempty"`
+	// Reserved lists the uses for which a rights reservation was found:
+	// a deny decided by a statement other than a check that could not
+	// complete (an unreachable robots.txt denies too, but reserves nothing).
+	Reserved []string `json:"reserved,omitempty"`
+	// deciding holds, per use, the indexes in Evidence of the statements
+	// that decided it.
+	deciding map[string][]int
+}
+
+// The values of Record.RegistryMatch.
+const (
+	// MatchContent: the item's bytes were identified and their codes
+	// matched, as well as its URL.
+	MatchContent = "content"
+	// MatchDatasetCode: the ISCC the dataset carries was matched, with the
+	// URL; the bytes were not read.
+	MatchDatasetCode = "dataset-iscc"
+	// MatchURL: only the URL could be matched (--fetch none or head, or a
+	// download that failed): a copy of a registered work at another
+	// address is not recognised.
+	MatchURL = "url"
+)
+
+// Progress is how far a run is.
+type Progress struct {
+	// Decided counts the items this run has decided.
+	Decided int64
+	// Read is the fraction of the inputs read, from 0 to 1, by bytes of
+	// each file (rows of a Parquet file, files of a folder), inputs
+	// weighted by their size on disk.
+	Read float64
 }
 
 // Summary is what Run and Merge report.
@@ -168,6 +213,9 @@ func (o *Options) normalize() error {
 	}
 	if o.Mode == "" {
 		o.Mode = signals.EUTDM
+	}
+	if o.Agent == "" {
+		o.Agent = "askfirst" // signals.Inspector's default
 	}
 	if o.Fetch == "" {
 		o.Fetch = FetchNone
@@ -214,6 +262,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	hpath := filepath.Join(o.Out, headerName)
 	jpath := filepath.Join(o.Out, journalName)
 	done := map[string]*bitset{}
+	written := map[uint64]bool{}
 	if old, err := readHeader(hpath); err == nil {
 		if !o.Resume {
 			return nil, fmt.Errorf("audit: %s holds an earlier audit; use --resume to continue it or choose another --out", o.Out)
@@ -222,13 +271,23 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 			return nil, fmt.Errorf("audit: cannot resume %s with other settings (%v)", o.Out, err)
 		}
 		hdr = old
-		err := scanJournal(jpath, func(_ int64, r *Record) error {
-			b := done[r.Input]
-			if b == nil {
-				b = &bitset{}
-				done[r.Input] = b
+		if err := expandJournal(o.Out); err != nil {
+			return nil, fmt.Errorf("audit: %w", err)
+		}
+		err := scanJournal(jpath, func(_ int64, e *entry) error {
+			switch {
+			case e.Evidence != nil:
+				written[idKey(e.Evidence.ID)] = true
+			case e.Decision != nil:
+				written[idKey(e.Decision.ID)] = true
+			case e.Item != nil:
+				b := done[e.Item.Input]
+				if b == nil {
+					b = &bitset{}
+					done[e.Item.Input] = b
+				}
+				b.set(e.Item.Seq)
 			}
-			b.set(r.Seq)
 			return nil
 		})
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -245,7 +304,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 			return nil, err
 		}
 	}
-	jw, err := openJournal(jpath)
+	jw, err := openJournal(jpath, written)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +315,19 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if err := jw.close(); err != nil {
 		return nil, fmt.Errorf("audit: write journal: %w", err)
 	}
-	return finish(ctx, o.Out, []string{o.Out}, hdr)
+	hdr.Finished = time.Now().UTC().Format(time.RFC3339)
+	b, _ := jsonIndent(hdr)
+	if err := writeFileSync(hpath, b); err != nil {
+		return nil, err
+	}
+	sum, err := finish(ctx, o.Out, hdr, Period{Start: hdr.Started, End: hdr.Finished}, o.LinkKept)
+	if err != nil {
+		return nil, err
+	}
+	if err := compressJournal(o.Out); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	return sum, nil
 }
 
 // work is an item on its way through the pipeline.
@@ -265,7 +336,7 @@ type work struct {
 	rec   *Record
 	stmts []signals.Statement
 	query Query
-	line  []byte // the encoded record
+	lines *entryLines // the record encoded for the journal
 }
 
 // decide runs every pending item of every input through the pipeline: one
@@ -278,14 +349,26 @@ func (o *Options) decide(ctx context.Context, done map[string]*bitset, jw *journ
 	items := make(chan *work, o.Concurrency*4)
 	decided := make(chan *work, o.Concurrency*4)
 	var total atomic.Int64
+	var readBits atomic.Uint64 // math.Float64bits of Progress.Read
 
 	g.Go(func() error {
 		defer close(items)
-		for _, input := range o.Inputs {
-			if err := o.readInput(ctx, input, done[input], items, &total); err != nil {
+		weights := inputWeights(o.Inputs)
+		before := 0.0
+		for i, input := range o.Inputs {
+			read := func(d, t int64) {
+				f := 1.0
+				if t > 0 {
+					f = float64(d) / float64(t)
+				}
+				readBits.Store(math.Float64bits(before + weights[i]*f))
+			}
+			if err := o.readInput(ctx, input, done[input], items, &total, read); err != nil {
 				return err
 			}
+			before += weights[i]
 		}
+		readBits.Store(math.Float64bits(1))
 		return nil
 	})
 	send := func(ch chan<- *work, w *work) error {
@@ -299,11 +382,11 @@ func (o *Options) decide(ctx context.Context, done map[string]*bitset, jw *journ
 	// finish evaluates a checked (and matched) item and encodes its record.
 	finish := func(w *work) error {
 		o.evaluate(w)
-		b, err := json.Marshal(w.rec)
+		lines, err := encodeRecord(w.rec)
 		if err != nil {
 			return fmt.Errorf("encode record %s of %s: %w", w.rec.Key, w.rec.Input, err)
 		}
-		w.line = append(b, '\n')
+		w.lines = lines
 		return send(decided, w)
 	}
 	checked := make(chan *work, o.Concurrency*4)
@@ -363,8 +446,11 @@ func (o *Options) decide(ctx context.Context, done map[string]*bitset, jw *journ
 	g.Go(func() error {
 		var n int64
 		last := time.Time{}
+		report := func() {
+			o.Progress(Progress{Decided: n, Read: math.Float64frombits(readBits.Load())})
+		}
 		for w := range decided {
-			if err := jw.appendLine(w.line); err != nil {
+			if err := jw.append(w.lines); err != nil {
 				return fmt.Errorf("write journal: %w", err)
 			}
 			if o.Decided != nil {
@@ -372,16 +458,51 @@ func (o *Options) decide(ctx context.Context, done map[string]*bitset, jw *journ
 			}
 			n++
 			if o.Progress != nil && time.Since(last) > 100*time.Millisecond {
-				o.Progress(n, total.Load())
+				report()
 				last = time.Now()
 			}
 		}
 		if o.Progress != nil {
-			o.Progress(n, total.Load())
+			report()
 		}
 		return nil
 	})
 	return g.Wait()
+}
+
+// inputWeights returns each input's share of the bytes of all inputs (a
+// folder's being the sum of its files), so that reading progress over
+// several inputs is a fraction of the whole; inputs of unknown size share
+// equally.
+func inputWeights(inputs []string) []float64 {
+	sizes := make([]float64, len(inputs))
+	var sum float64
+	for i, in := range inputs {
+		st, err := os.Stat(in)
+		switch {
+		case err != nil:
+		case st.IsDir():
+			filepath.WalkDir(in, func(_ string, d fs.DirEntry, err error) error {
+				if err == nil && d.Type().IsRegular() {
+					if fi, err := d.Info(); err == nil {
+						sizes[i] += float64(fi.Size())
+					}
+				}
+				return nil
+			})
+		default:
+			sizes[i] = float64(st.Size())
+		}
+		sum += sizes[i]
+	}
+	for i := range sizes {
+		if sum > 0 {
+			sizes[i] /= sum
+		} else {
+			sizes[i] = 1 / float64(len(inputs))
+		}
+	}
+	return sizes
 }
 
 // batchMatch asks the registry about the checked items in batches of up
@@ -432,15 +553,23 @@ func (o *Options) inShard(seq int64) bool {
 	return seq%int64(o.Shards) == int64(o.Shard-1)
 }
 
-func (o *Options) readInput(ctx context.Context, input string, done *bitset, out chan<- *work, total *atomic.Int64) error {
+func (o *Options) readInput(ctx context.Context, input string, done *bitset, out chan<- *work, total *atomic.Int64, read func(done, total int64)) error {
 	r, err := dataset.Open(input)
 	if err != nil {
 		return fmt.Errorf("audit: open %s: %w", input, err)
 	}
 	defer r.Close()
-	for {
+	for n := 0; ; n++ {
+		if n%16 == 0 {
+			if d, t, ok := dataset.Progress(r); ok {
+				read(d, t)
+			}
+		}
 		it, err := r.Next()
 		if err == io.EOF {
+			if d, t, ok := dataset.Progress(r); ok {
+				read(d, t)
+			}
 			return nil
 		}
 		var re *dataset.RecordError
@@ -452,7 +581,7 @@ func (o *Options) readInput(ctx context.Context, input string, done *bitset, out
 		if !o.inShard(it.Seq) || (done != nil && done.has(it.Seq)) {
 			continue
 		}
-		w := &work{it: it, rec: &Record{Input: input, Seq: it.Seq, Key: it.Key, URL: it.URL, Path: it.Path}}
+		w := &work{it: it, rec: &Record{Input: input, Seq: it.Seq, Key: it.Key, DatasetKey: it.DatasetKey, URL: it.URL, Path: it.Path}}
 		if re != nil {
 			w.rec.Failed = "unreadable record: " + re.Err.Error()
 		}
@@ -465,58 +594,100 @@ func (o *Options) readInput(ctx context.Context, input string, done *bitset, out
 	}
 }
 
-// check gathers an item's statements from the web and its bytes, and its
-// content codes.
+// check gathers an item's statements from the web and its bytes, and what
+// to ask the registry about it: its URL, and the content codes of its
+// bytes whenever the audit has them (a local file, a tar member, inline
+// text, a URL fetched in full), computed and matched as askfirst check
+// does; else the ISCC the dataset carries.
 func (o *Options) check(ctx context.Context, w *work) {
 	it, rec := w.it, w.rec
 	if rec.Failed != "" {
 		return
 	}
+	var body []byte // the bytes to identify
+	name := it.MediaName
 	if it.URL != "" {
 		u, err := url.Parse(it.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			rec.Failed = fmt.Sprintf("not an http(s) URL: %q", it.URL)
 			return
 		}
-		rec.Domain = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		rec.Domain = domainOf(it.URL)
 		w.query.URL = it.URL
 		if o.Checker == nil {
 			rec.Failed = "no checker for URLs"
 			return
 		}
-		stmts, err := o.Checker.CheckURL(ctx, it.URL, o.Fetch)
+		stmts, fetched, err := o.Checker.CheckURL(ctx, it.URL, o.Fetch)
 		if err != nil {
 			rec.Failed = err.Error()
 			return
 		}
 		w.stmts = append(w.stmts, stmts...)
+		if len(fetched) > 0 {
+			body, name = fetched, it.URL
+			rec.Bytes = int64(len(fetched))
+			if len(fetched) >= signals.MaxTarget {
+				// The download was cut at the cap: its codes would not be
+				// the work's.
+				w.stmts = append(w.stmts, signals.Statement{Mechanism: "registry", Location: it.URL, Value: "not identified",
+					Uses: map[signals.Use]signals.Verdict{}, Warnings: []string{fmt.Sprintf("the download was cut at %d bytes: matched by URL only", signals.MaxTarget)}})
+				body = nil
+			}
+		}
 	}
-	w.query.ISCC = it.ISCC
-	if it.Content != nil {
+	switch {
+	case it.Content != nil:
 		data, err := readContent(it.Content, o.MaxContent)
 		if err != nil {
 			rec.Failed = fmt.Sprintf("read %s: %v", it.MediaName, err)
 			return
 		}
+		// The dataset's own bytes are what would be trained on: they are
+		// identified rather than a download of the URL.
+		body, name = data, it.MediaName
 		rec.Bytes = int64(len(data))
 		if o.Checker != nil {
 			w.stmts = append(w.stmts, o.Checker.CheckFile(ctx, it.MediaName, data)...)
 		}
-		if o.Registry != nil {
-			res, err := identify.Reader(ctx, it.MediaName, bytes.NewReader(data), o.Identify)
-			if res != nil {
-				rec.ISCC = res.ISCC
-				w.query = res.MatchItem()
-				w.query.URL = it.URL
-			}
-			if res == nil && err != nil {
-				rec.Failed = err.Error()
-			}
-		}
+	case it.URL == "" && it.ISCC == "" && it.Text != "":
+		// A text dataset: the row's text is the item (beside a URL or an
+		// ISCC it is a caption).
+		body, name = []byte(it.Text), it.Key+".txt"
+		rec.Bytes = int64(len(body))
 	}
-	if it.URL == "" && it.Content == nil && it.ISCC == "" {
-		rec.Failed = "nothing to check: no URL, no file and no ISCC"
+	if it.URL == "" && body == nil && it.ISCC == "" {
+		rec.Failed = "nothing to check: no URL, no file, no text and no ISCC"
+		return
 	}
+	if o.Registry == nil {
+		return
+	}
+	w.query.ISCC = it.ISCC
+	rec.RegistryMatch = MatchURL
+	if it.ISCC != "" {
+		rec.RegistryMatch = MatchDatasetCode
+	}
+	if len(body) == 0 {
+		return
+	}
+	if int64(len(body)) > o.MaxContent {
+		w.stmts = append(w.stmts, signals.Statement{Mechanism: "registry", Location: name, Value: "not identified",
+			Uses: map[signals.Use]signals.Verdict{}, Warnings: []string{fmt.Sprintf("%d bytes, over the %d-byte cap for content codes: matched by URL only", len(body), o.MaxContent)}})
+		return
+	}
+	res, err := identify.Reader(ctx, identify.NameFromPath(name), bytes.NewReader(body), o.Identify)
+	if res == nil {
+		// Codes that cannot be computed leave the registry's answer
+		// incomplete: unknown, never allowed.
+		w.stmts = append(w.stmts, signals.Statement{Mechanism: "registry", Location: name, Value: "not identified",
+			Uses: unknownFor(o.Uses), Warnings: []string{fmt.Sprintf("compute the codes: %v", err)}})
+		return
+	}
+	rec.ISCC = res.ISCC
+	w.query = res.MatchItem()
+	w.query.URL = it.URL
+	rec.RegistryMatch = MatchContent
 }
 
 // readContent reads an item's content, at most limit bytes.
@@ -587,17 +758,38 @@ func (o *Options) evaluate(w *work) {
 	}
 	res := signals.Evaluate(w.stmts, signals.Options{Uses: o.Uses, Mode: o.Mode})
 	rec.Evidence = res.Evidence
+	rec.deciding = map[string][]int{}
 	for _, ur := range res.Uses {
 		v := &Verdict{Verdict: ur.Verdict, Decision: ur.Decision, Offer: ur.Offer, Reason: ur.Reason, Conflict: ur.Conflict}
+		reserved := false
 		for _, i := range ur.DecidedBy {
 			if m := res.Evidence[i].Mechanism; !slices.Contains(v.DecidedBy, m) {
 				v.DecidedBy = append(v.DecidedBy, m)
 			}
+			reserved = reserved || (ur.Verdict == signals.Deny && !incomplete(&res.Evidence[i]))
 		}
 		rec.Verdicts[string(ur.Use)] = v
+		rec.deciding[string(ur.Use)] = ur.DecidedBy
+		if reserved {
+			rec.Reserved = append(rec.Reserved, string(ur.Use))
+		} else if ur.Verdict == signals.Deny && ur.Decision == signals.Exclude {
+			// Denied only by a check that could not complete: say so
+			// rather than "reserved".
+			v.Reason = "excluded as a precaution: " + signals.Describe(&res.Evidence[ur.DecidedBy[0]]) +
+				" could not be read, which RFC 9309 treats as a complete disallow; no reservation is known"
+			ur.Reason = v.Reason
+		}
 		if ur.Decision == signals.Exclude {
 			rec.Excluded = true
 			rec.Reasons = append(rec.Reasons, string(ur.Use)+": "+ur.Reason)
 		}
 	}
+}
+
+// incomplete reports whether s records a check that could not complete (an
+// unreachable or refused robots.txt, an unreachable target or registry)
+// rather than a statement someone made: such a deny keeps the item out
+// (DESIGN §3.2) but is not a rights reservation found.
+func incomplete(s *signals.Statement) bool {
+	return s.Value == "refused" || strings.HasPrefix(s.Value, "unreachable")
 }

@@ -1,20 +1,15 @@
 package audit
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,11 +23,15 @@ type Report struct {
 	Settings   *Header        `json:"settings"`
 	Period     Period         `json:"period"`
 	Totals     Summary        `json:"totals"`
+	Sources    Sources        `json:"sources"`
 	Inputs     []*InputStat   `json:"inputs"`
 	Uses       []*UseStat     `json:"uses"`
 	Mechanisms []*MechStat    `json:"mechanisms"`
 	Domains    []*DomainStat  `json:"top_domains"`
 	Holders    []*HolderStat  `json:"top_rights_holders"`
+	Rights     Rights         `json:"rights"`
+	Registry   *RegistryStat  `json:"registry,omitempty"`
+	AskHolder  []AskLine      `json:"ask_the_holder,omitempty"`
 	Failures   []*FailureStat `json:"failures,omitempty"`
 	// Incomplete counts items of the inputs that no journal decided (a
 	// shard missing from a merge, or a run stopped before the end).
@@ -43,6 +42,44 @@ type Report struct {
 type Period struct {
 	Start string `json:"start"`
 	End   string `json:"end"`
+}
+
+// Sources splits the items by where they came from.
+type Sources struct {
+	// Online counts items with a URL: their signals were read online.
+	Online int64 `json:"online"`
+	// Local counts items without one: local files, archive members and
+	// inline text, whose provenance the audit cannot tell.
+	Local int64 `json:"local"`
+}
+
+// Rights counts what was found about rights, per item.
+type Rights struct {
+	// Reserved: a rights reservation was found for at least one use.
+	Reserved int64 `json:"reserved"`
+	// Respected: of those, excluded.
+	Respected int64 `json:"respected"`
+	// Unreachable: denied only because a check could not complete (an
+	// unreachable robots.txt): excluded, though no reservation is known.
+	Unreachable int64 `json:"unreachable"`
+	// Licensable: a licence is required and offered for at least one use
+	// (the items of bill.csv).
+	Licensable int64 `json:"licensable"`
+	// AskHolder: reserved for a use whose holder offers a licence (the
+	// items of ask-the-holder.csv, never priced).
+	AskHolder int64 `json:"ask_the_holder"`
+}
+
+// RegistryStat says how items were matched against the registry.
+type RegistryStat struct {
+	URL string `json:"url"`
+	// Content: the item's bytes were identified and matched by their codes.
+	Content int64 `json:"matched_by_content"`
+	// DatasetISCC: the ISCC the dataset carries was matched.
+	DatasetISCC int64 `json:"matched_by_dataset_iscc"`
+	// URLOnly: only the URL could be matched; a copy of a registered work
+	// at another address would not be recognised.
+	URLOnly int64 `json:"matched_by_url_only"`
 }
 
 // InputStat totals one input.
@@ -79,10 +116,11 @@ type DomainStat struct {
 	Reserved int64  `json:"reserved"`
 }
 
-// HolderStat totals one rights holder who offers a licence.
+// HolderStat totals one rights holder whose licence an item needs.
 type HolderStat struct {
-	Holder string `json:"holder"`
-	Items  int64  `json:"items"`
+	Holder       string `json:"holder"`
+	Organisation string `json:"organisation,omitempty"`
+	Items        int64  `json:"items"`
 }
 
 // FailureStat counts failures by kind.
@@ -91,46 +129,32 @@ type FailureStat struct {
 	Items  int64  `json:"items"`
 }
 
-// billKey identifies one bill line: a rights holder and an offer.
-type billKey struct {
-	Holder, Price, Currency, Per, Terms, Contact string
-}
-
-type billLine struct {
-	billKey
-	Items int64
-	Uses  map[string]bool
-}
-
-// excludedRef locates an excluded item's record in a journal.
+// excludedRef locates an excluded item's entry in the journal.
 type excludedRef struct {
-	input   int
-	seq     int64
-	journal int
-	off     int64
+	input int
+	seq   int64
+	off   int64
 }
 
 type aggregator struct {
-	hdr       *Header
-	inputIdx  map[string]int
-	decided   []bitset
-	drop      []bitset
-	report    *Report
-	uses      map[string]*UseStat
-	mechs     map[string]*MechStat
-	domains   map[string]*DomainStat
-	holders   map[string]*HolderStat
-	failures  map[string]int64
-	bill      map[billKey]*billLine
-	excluded  []excludedRef
-	reservedN int64
-	respected int64
+	hdr      *Header
+	inputIdx map[string]int
+	decided  []bitset
+	drop     []bitset
+	report   *Report
+	uses     map[string]*UseStat
+	mechs    map[string]*MechStat
+	domains  map[string]*DomainStat
+	holders  map[holderKey]*HolderStat
+	failures map[string]int64
+	bill     *bill
+	excluded []excludedRef
 }
 
 func newAggregator(hdr *Header) *aggregator {
 	a := &aggregator{hdr: hdr, inputIdx: map[string]int{}, report: &Report{Settings: hdr},
 		uses: map[string]*UseStat{}, mechs: map[string]*MechStat{}, domains: map[string]*DomainStat{},
-		holders: map[string]*HolderStat{}, failures: map[string]int64{}, bill: map[billKey]*billLine{}}
+		holders: map[holderKey]*HolderStat{}, failures: map[string]int64{}, bill: newBill()}
 	for i, in := range hdr.Inputs {
 		a.inputIdx[in] = i
 		a.report.Inputs = append(a.report.Inputs, &InputStat{Input: in})
@@ -141,48 +165,66 @@ func newAggregator(hdr *Header) *aggregator {
 		a.uses[u] = &UseStat{Use: u, Verdicts: map[string]int64{}, Decisions: map[string]int64{}}
 		a.report.Uses = append(a.report.Uses, a.uses[u])
 	}
+	if hdr.Registry != "" {
+		a.report.Registry = &RegistryStat{URL: hdr.Registry}
+	}
 	return a
 }
 
-func (a *aggregator) add(journal int, off int64, r *Record) error {
-	ii, ok := a.inputIdx[r.Input]
+// add counts one decided item, whose entry is at off in the journal.
+func (a *aggregator) add(off int64, it *itemEntry, d *decisionEntry) error {
+	ii, ok := a.inputIdx[it.Input]
 	if !ok {
-		return fmt.Errorf("journal names input %q, which the audit's settings do not list", r.Input)
+		return fmt.Errorf("journal names input %q, which the audit's settings do not list", it.Input)
 	}
-	if a.decided[ii].has(r.Seq) {
-		return fmt.Errorf("item %s of %s decided twice (overlapping shards?)", r.Key, r.Input)
+	if a.decided[ii].has(it.Seq) {
+		return fmt.Errorf("item %s of %s decided twice (overlapping shards?)", it.Key, it.Input)
 	}
-	a.decided[ii].set(r.Seq)
+	a.decided[ii].set(it.Seq)
 	in := a.report.Inputs[ii]
 	in.Items++
-	t := &a.report.Totals
+	r := a.report
+	t := &r.Totals
 	t.Items++
-	if r.Excluded {
-		a.drop[ii].set(r.Seq)
+	if d.Excluded {
+		a.drop[ii].set(it.Seq)
 		in.Excluded++
 		t.Excluded++
-		a.excluded = append(a.excluded, excludedRef{ii, r.Seq, journal, off})
+		a.excluded = append(a.excluded, excludedRef{ii, it.Seq, off})
 	} else {
 		in.KeptN++
 		t.Kept++
 	}
-	if r.Failed != "" {
+	if it.Failed != "" {
 		in.Failed++
 		t.Failed++
-		a.failures[failureKind(r.Failed)]++
+		a.failures[failureKind(it.Failed)]++
 	}
-	reserved := false
+	if it.URL != "" {
+		r.Sources.Online++
+	} else {
+		r.Sources.Local++
+	}
+	if rs := r.Registry; rs != nil {
+		switch it.RegistryMatch {
+		case MatchContent:
+			rs.Content++
+		case MatchDatasetCode:
+			rs.DatasetISCC++
+		case MatchURL:
+			rs.URLOnly++
+		}
+	}
+	denied := false
 	mechSeen := map[string]bool{}
-	for u, v := range r.Verdicts {
+	for u, v := range d.Verdicts {
 		us := a.uses[u]
 		if us == nil {
 			continue
 		}
 		us.Verdicts[string(v.Verdict)]++
 		us.Decisions[string(v.Decision)]++
-		if v.Verdict == signals.Deny {
-			reserved = true
-		}
+		denied = denied || v.Verdict == signals.Deny
 		for _, m := range v.DecidedBy {
 			ms := a.mechs[m]
 			if ms == nil {
@@ -196,83 +238,56 @@ func (a *aggregator) add(journal int, off int64, r *Record) error {
 			}
 		}
 	}
-	if reserved {
-		a.reservedN++
-		if r.Excluded {
-			a.respected++
+	reserved := len(d.Reserved) > 0
+	switch {
+	case reserved:
+		r.Rights.Reserved++
+		if d.Excluded {
+			r.Rights.Respected++
 		}
+	case denied:
+		r.Rights.Unreachable++
 	}
-	if r.Domain != "" {
-		d := a.domains[r.Domain]
-		if d == nil {
-			d = &DomainStat{Domain: r.Domain}
-			a.domains[r.Domain] = d
+	if dom := domainOf(it.URL); dom != "" {
+		ds := a.domains[dom]
+		if ds == nil {
+			ds = &DomainStat{Domain: dom}
+			a.domains[dom] = ds
 		}
-		d.Items++
-		d.Bytes += r.Bytes
-		if r.Excluded {
-			d.Excluded++
+		ds.Items++
+		ds.Bytes += it.Bytes
+		if d.Excluded {
+			ds.Excluded++
 		}
 		if reserved {
-			d.Reserved++
+			ds.Reserved++
 		}
 	}
-	// The bill: one line per rights holder and offer; one licence per item
-	// covers every listed use of that offer.
-	seen := map[billKey]bool{}
-	for _, u := range a.hdr.Uses {
-		v := r.Verdicts[u]
-		if v == nil || v.Offer == nil || (v.Verdict != signals.License && v.Verdict != signals.Deny) {
-			continue
+	licensed, ask := a.bill.add(a.hdr.Uses, d.Verdicts, domainOf(it.URL))
+	if len(licensed) > 0 {
+		r.Rights.Licensable++
+	}
+	if ask {
+		r.Rights.AskHolder++
+	}
+	for _, k := range licensed {
+		h := a.holders[k]
+		if h == nil {
+			h = &HolderStat{Holder: k.Holder, Organisation: k.Organisation}
+			a.holders[k] = h
 		}
-		o := v.Offer
-		k := billKey{Holder: holderOf(o, r.Domain), Price: o.Price, Currency: o.Currency, Per: o.Per, Terms: o.Terms, Contact: o.Contact}
-		line := a.bill[k]
-		if line == nil {
-			line = &billLine{billKey: k, Uses: map[string]bool{}}
-			a.bill[k] = line
-		}
-		line.Uses[u] = true
-		if !seen[k] {
-			seen[k] = true
-			line.Items++
-			h := a.holders[k.Holder]
-			if h == nil {
-				h = &HolderStat{Holder: k.Holder}
-				a.holders[k.Holder] = h
-			}
-			h.Items++
-		}
+		h.Items++
 	}
 	return nil
 }
 
-// holderOf names the rights holder of an offer: the holder the mechanism
-// names, else its contact's host or address, else its terms' host, else
-// the item's domain.
-func holderOf(o *signals.Offer, domain string) string {
-	if o.Holder != "" {
-		return o.Holder
+// domainOf is the host of an item's URL, lower case, without "www.".
+func domainOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if rawURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
 	}
-	if c := o.Contact; c != "" {
-		if strings.HasPrefix(c, "mailto:") {
-			c = strings.TrimPrefix(c, "mailto:")
-			if i := strings.IndexByte(c, '@'); i >= 0 {
-				return strings.ToLower(c[i+1:])
-			}
-			return c
-		}
-		if u, err := url.Parse(c); err == nil && u.Host != "" {
-			return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-		}
-		return c
-	}
-	if o.Terms != "" {
-		if u, err := url.Parse(o.Terms); err == nil && u.Host != "" {
-			return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-		}
-	}
-	return domain
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 }
 
 // failureKind groups failure messages for the report.
@@ -293,47 +308,37 @@ func failureKind(s string) string {
 	return s
 }
 
-// finish derives every output in out from the journals in dirs.
-func finish(ctx context.Context, out string, dirs []string, hdr *Header) (*Summary, error) {
+// finish derives every output in out from its journal: kept items,
+// excluded.jsonl and evidence.jsonl, report.json and report.html, bill.csv
+// and ask-the-holder.csv, eu-training-summary.md.
+func finish(ctx context.Context, out string, hdr *Header, period Period, link bool) (*Summary, error) {
 	a := newAggregator(hdr)
-	start, end := "", ""
-	for j, dir := range dirs {
-		h, err := readHeader(filepath.Join(dir, headerName))
-		if err != nil {
-			return nil, fmt.Errorf("audit: %w", err)
-		}
-		if start == "" || h.Started < start {
-			start = h.Started
-		}
-		st, err := os.Stat(filepath.Join(dir, journalName))
-		if err == nil {
-			if e := st.ModTime().UTC().Format(time.RFC3339); e > end {
-				end = e
-			}
-		}
-		err = scanJournal(filepath.Join(dir, journalName), func(off int64, r *Record) error { return a.add(j, off, r) })
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("audit: %w", err)
-		}
+	j, err := openIndex(filepath.Join(out, journalName))
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
 	}
-	a.report.Period = Period{Start: start, End: end}
+	defer j.close()
+	if err := j.scan(a.add); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	a.report.Period = period
 	a.report.Generated = time.Now().UTC().Format(time.RFC3339)
 
-	if err := a.writeKept(ctx, out); err != nil {
+	if err := a.writeKept(ctx, out, link); err != nil {
 		return nil, err
 	}
-	if err := a.writeExcluded(out, dirs); err != nil {
+	if err := a.writeExcluded(out, j); err != nil {
 		return nil, err
 	}
 	a.finalizeReport()
-	if err := a.writeBill(filepath.Join(out, "bill.csv")); err != nil {
+	if err := a.bill.write(out); err != nil {
 		return nil, err
 	}
 	b, _ := jsonIndent(a.report)
 	if err := writeFileSync(filepath.Join(out, "report.json"), b); err != nil {
 		return nil, err
 	}
-	if err := writeFileSync(filepath.Join(out, "report.html"), renderHTML(a.report, a.billLines())); err != nil {
+	if err := writeFileSync(filepath.Join(out, "report.html"), renderHTML(a.report, a.bill.lines())); err != nil {
 		return nil, err
 	}
 	if err := writeFileSync(filepath.Join(out, "eu-training-summary.md"), a.euSummary()); err != nil {
@@ -359,7 +364,7 @@ func keptName(inputs []string, i int) string {
 	return base
 }
 
-func (a *aggregator) writeKept(ctx context.Context, out string) error {
+func (a *aggregator) writeKept(ctx context.Context, out string, link bool) error {
 	dir := filepath.Join(out, "kept")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -381,7 +386,9 @@ func (a *aggregator) writeKept(ctx context.Context, out string) error {
 			r.Close()
 			return fmt.Errorf("audit: write %s: %w", name, err)
 		}
-		var total int64
+		if l, ok := w.(dataset.FileLinker); ok && link {
+			l.LinkFiles()
+		}
 		for {
 			if err := ctx.Err(); err != nil {
 				r.Close()
@@ -394,7 +401,6 @@ func (a *aggregator) writeKept(ctx context.Context, out string) error {
 			}
 			var re *dataset.RecordError
 			if errors.As(err, &re) {
-				total++
 				if !a.decided[i].has(re.Seq) {
 					a.report.Incomplete++
 				}
@@ -405,7 +411,6 @@ func (a *aggregator) writeKept(ctx context.Context, out string) error {
 				w.Close()
 				return fmt.Errorf("audit: reread %s: %w", input, err)
 			}
-			total++
 			if !a.decided[i].has(it.Seq) {
 				a.report.Incomplete++
 				continue
@@ -431,76 +436,11 @@ func (a *aggregator) writeKept(ctx context.Context, out string) error {
 	return nil
 }
 
-// excludedLine is one line of excluded.jsonl (DESIGN §6).
-type excludedLine struct {
-	Input    string              `json:"input"`
-	Key      string              `json:"key"`
-	URL      string              `json:"url,omitempty"`
-	Verdicts map[string]*Verdict `json:"verdicts"`
-	Reasons  []string            `json:"reasons"`
-	Failed   string              `json:"failed,omitempty"`
-	Evidence []signals.Statement `json:"evidence,omitempty"`
-}
-
-func (a *aggregator) writeExcluded(out string, dirs []string) error {
-	sort.Slice(a.excluded, func(i, j int) bool {
-		x, y := a.excluded[i], a.excluded[j]
-		if x.input != y.input {
-			return x.input < y.input
-		}
-		return x.seq < y.seq
-	})
-	files := make([]*os.File, len(dirs))
-	for j, dir := range dirs {
-		f, err := os.Open(filepath.Join(dir, journalName))
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			return err
-		}
-		defer f.Close()
-		files[j] = f
-	}
-	path := filepath.Join(out, "excluded.jsonl")
-	tmp := path + ".partial"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for _, ref := range a.excluded {
-		r, err := readRecordAt(files[ref.journal], ref.off)
-		if err != nil {
-			f.Close()
-			return fmt.Errorf("audit: reread journal of %s: %w", dirs[ref.journal], err)
-		}
-		if err := enc.Encode(excludedLine{Input: r.Input, Key: r.Key, URL: r.URL, Verdicts: r.Verdicts,
-			Reasons: r.Reasons, Failed: r.Failed, Evidence: r.Evidence}); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
 const topN = 25
 
 func (a *aggregator) finalizeReport() {
 	r := a.report
+	r.Mechanisms, r.Domains, r.Holders = []*MechStat{}, []*DomainStat{}, []*HolderStat{}
 	for _, m := range a.mechs {
 		r.Mechanisms = append(r.Mechanisms, m)
 	}
@@ -521,14 +461,19 @@ func (a *aggregator) finalizeReport() {
 		r.Holders = append(r.Holders, h)
 	}
 	sort.Slice(r.Holders, func(i, j int) bool {
-		if r.Holders[i].Items != r.Holders[j].Items {
-			return r.Holders[i].Items > r.Holders[j].Items
+		x, y := r.Holders[i], r.Holders[j]
+		if x.Items != y.Items {
+			return x.Items > y.Items
 		}
-		return r.Holders[i].Holder < r.Holders[j].Holder
+		if x.Holder != y.Holder {
+			return x.Holder < y.Holder
+		}
+		return x.Organisation < y.Organisation
 	})
 	if len(r.Holders) > topN {
 		r.Holders = r.Holders[:topN]
 	}
+	r.AskHolder = a.bill.askLines()
 	for k, n := range a.failures {
 		r.Failures = append(r.Failures, &FailureStat{Reason: k, Items: n})
 	}
@@ -551,73 +496,4 @@ func sortDomains(ds []*DomainStat) {
 		}
 		return ds[i].Domain < ds[j].Domain
 	})
-}
-
-// BillLine is one row of bill.csv.
-type BillLine struct {
-	Holder    string
-	Items     int64
-	Uses      []string
-	UnitPrice string
-	Currency  string
-	Per       string
-	Total     string
-	Contact   string
-	Terms     string
-}
-
-func (a *aggregator) billLines() []BillLine {
-	var out []BillLine
-	for _, l := range a.bill {
-		uses := make([]string, 0, len(l.Uses))
-		for u := range l.Uses {
-			uses = append(uses, u)
-		}
-		slices.Sort(uses)
-		out = append(out, BillLine{Holder: l.Holder, Items: l.Items, Uses: uses, UnitPrice: l.Price,
-			Currency: l.Currency, Per: l.Per, Total: multiply(l.Price, l.Items), Contact: l.Contact, Terms: l.Terms})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Holder != out[j].Holder {
-			return out[i].Holder < out[j].Holder
-		}
-		if out[i].Terms != out[j].Terms {
-			return out[i].Terms < out[j].Terms
-		}
-		return out[i].UnitPrice < out[j].UnitPrice
-	})
-	return out
-}
-
-// multiply returns price × n exactly, or "" when the price is not a
-// decimal number (a licence to negotiate).
-func multiply(price string, n int64) string {
-	p, ok := new(big.Rat).SetString(strings.TrimSpace(price))
-	if !ok || price == "" {
-		return ""
-	}
-	t := new(big.Rat).Mul(p, new(big.Rat).SetInt64(n))
-	dec := 2
-	if i := strings.IndexByte(price, '.'); i >= 0 && len(price)-i-1 > dec {
-		dec = len(price) - i - 1
-	}
-	return t.FloatString(dec)
-}
-
-func (a *aggregator) writeBill(path string) error {
-	f, err := os.Create(path + ".partial")
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"rights_holder", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"})
-	for _, l := range a.billLines() {
-		w.Write([]string{l.Holder, strconv.FormatInt(l.Items, 10), strings.Join(l.Uses, " "), l.UnitPrice,
-			l.Currency, l.Per, l.Total, l.Contact, l.Terms})
-	}
-	w.Flush()
-	if err := errors.Join(w.Error(), f.Sync(), f.Close()); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(path+".partial", path)
 }

@@ -109,8 +109,22 @@ small{color:#666}
 {{end}}</table>{{else}}<p>No item had a URL.</p>{{end}}
 <h2>Licensing bill</h2>
 {{if .Bill}}<table><tr><th>rights holder</th><th class="n">items</th><th>uses</th><th class="n">unit price</th><th class="n">total</th><th>contact / terms</th></tr>
-{{range .Bill}}<tr><td>{{.Holder}}</td><td class="n">{{.Items}}</td><td>{{range $i, $u := .Uses}}{{if $i}}, {{end}}{{$u}}{{end}}</td><td class="n">{{.UnitPrice}} {{.Currency}}{{if .Per}} / {{.Per}}{{end}}</td><td class="n">{{if .Total}}{{.Total}} {{.Currency}}{{else}}to negotiate{{end}}</td><td>{{if .Contact}}{{.Contact}}<br>{{end}}{{if .Terms}}<small>{{.Terms}}</small>{{end}}</td></tr>
-{{end}}</table>{{else}}<p>No item needs a licence.</p>{{end}}
+{{range .Bill}}<tr><td>{{.Holder}}{{if .Organisation}}<br><small>offered by {{.Organisation}}</small>{{end}}</td><td class="n">{{.Items}}</td><td>{{range $i, $u := .Uses}}{{if $i}}, {{end}}{{$u}}{{end}}</td><td class="n">{{.UnitPrice}} {{.Currency}}{{if .Per}} / {{.Per}}{{end}}</td><td class="n">{{if .Total}}{{.Total}} {{.Currency}}{{else}}to negotiate{{end}}</td><td>{{if .Contact}}{{.Contact}}<br>{{end}}{{if .Terms}}<small>{{.Terms}}</small>{{end}}</td></tr>
+{{end}}</table><p><small>An item is billed for a use only when its verdict for that use is <code>license</code>. Totals are given for prices per item; other offers are to negotiate.</small></p>{{else}}<p>No item needs a licence that is offered.</p>{{end}}
+{{if .R.AskHolder}}<h2>Ask the holder</h2>
+<p>These items are reserved for the uses listed; their rights holders offer a licence. They are not priced: the reservation stands until you hold the licence.</p>
+<table><tr><th>rights holder</th><th class="n">items</th><th>uses</th><th>contact / terms</th></tr>
+{{range .R.AskHolder}}<tr><td>{{.Holder}}{{if .Organisation}}<br><small>offered by {{.Organisation}}</small>{{end}}</td><td class="n">{{.Items}}</td><td>{{range $i, $u := .Uses}}{{if $i}}, {{end}}{{$u}}{{end}}</td><td>{{if .Contact}}{{.Contact}}<br>{{end}}{{if .Terms}}<small>{{.Terms}}</small>{{end}}</td></tr>
+{{end}}</table>{{end}}
+<h2>Rights found</h2>
+<table>
+<tr><td>items with a rights reservation found</td><td class="n">{{.R.Rights.Reserved}}</td></tr>
+<tr><td>of those, excluded</td><td class="n">{{.R.Rights.Respected}}</td></tr>
+<tr><td>origin unreachable (no reservation known; excluded as a precaution)</td><td class="n">{{.R.Rights.Unreachable}}</td></tr>
+<tr><td>items needing a licence that is offered (bill)</td><td class="n">{{.R.Rights.Licensable}}</td></tr>
+<tr><td>items reserved, a licence offered (ask the holder)</td><td class="n">{{.R.Rights.AskHolder}}</td></tr>
+</table>
+<p><small>{{.R.Sources.Online}} items with a URL, {{.R.Sources.Local}} from local files, archive members or inline text.{{with .R.Registry}} Registry {{.URL}}: {{.Content}} items matched by the codes of their content, {{.DatasetISCC}} by the ISCC the dataset carries, {{.URLOnly}} by their URL only.{{end}}</small></p>
 <h2>Inputs</h2>
 <table><tr><th>input</th><th>format</th><th class="n">items</th><th class="n">kept</th><th class="n">excluded</th><th class="n">failed</th><th>kept output</th></tr>
 {{range .R.Inputs}}<tr><td>{{.Input}}</td><td>{{.Format}}</td><td class="n">{{.Items}}</td><td class="n">{{.KeptN}}</td><td class="n">{{.Excluded}}</td><td class="n">{{.Failed}}</td><td>{{.Kept}}</td></tr>
@@ -118,6 +132,6 @@ small{color:#666}
 {{if .R.Failures}}<h2>Failures</h2><table><tr><th>reason</th><th class="n">items</th></tr>
 {{range .R.Failures}}<tr><td>{{.Reason}}</td><td class="n">{{.Items}}</td></tr>
 {{end}}</table><p><small>An item that could not be checked is never kept. Details per item are in excluded.jsonl.</small></p>{{end}}
-<p><small>Evidence for every excluded item: excluded.jsonl. Bill: bill.csv. EU training-content summary draft: eu-training-summary.md.</small></p>
+<p><small>Every excluded item and why: excluded.jsonl, the statements it refers to: evidence.jsonl. Bill: bill.csv; reserved items with a licence offered: ask-the-holder.csv. EU training-content summary draft: eu-training-summary.md.</small></p>
 </body></html>
 `))

@@ -42,5 +42,33 @@ func Merge(ctx context.Context, out string, dirs []string) (*Summary, error) {
 	merged := *first
 	merged.Shard, merged.Shards = 0, first.Shards
 	merged.Started = time.Now().UTC().Format(time.RFC3339)
-	return finish(ctx, out, dirs, &merged)
+	period := Period{}
+	for _, d := range dirs {
+		h, _ := readHeader(filepath.Join(d, headerName))
+		if period.Start == "" || h.Started < period.Start {
+			period.Start = h.Started
+		}
+		if h.Finished > period.End {
+			period.End = h.Finished
+		}
+	}
+	// The merged journal is the shards' journals one after the other; the
+	// merged folder is then an audit output like any other.
+	if err := copyJournal(filepath.Join(out, journalName), dirs); err != nil {
+		return nil, fmt.Errorf("audit merge: %w", err)
+	}
+	os.Remove(filepath.Join(out, journalGzName))
+	merged.Finished = period.End
+	b, _ := jsonIndent(&merged)
+	if err := writeFileSync(filepath.Join(out, headerName), b); err != nil {
+		return nil, err
+	}
+	sum, err := finish(ctx, out, &merged, period, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := compressJournal(out); err != nil {
+		return nil, fmt.Errorf("audit merge: %w", err)
+	}
+	return sum, nil
 }

@@ -15,11 +15,12 @@ import (
 
 	"github.com/askfirst/askfirst/internal/audit"
 	"github.com/askfirst/askfirst/internal/fetch"
+	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/signals"
 )
 
-const auditSynopsis = "[--registry URL] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--user CLASS] [--geo CC] [--out DIR] [--resume] [--shard I/N] [--fetch none|head|full] [--concurrency N] INPUT...\n       askfirst audit merge --out DIR SHARD_DIR..."
+const auditSynopsis = "[--registry URL] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--user CLASS] [--geo CC] [--out DIR] [--resume] [--shard I/N] [--fetch none|head|full] [--concurrency N] [--link-kept] INPUT...\n       askfirst audit merge --out DIR SHARD_DIR..."
 
 func runAudit(ctx context.Context, e *env, args []string) int {
 	if len(args) > 0 && args[0] == "merge" {
@@ -42,6 +43,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses (env ASKFIRST_ALLOW_PRIVATE=1)")
 	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "time limit of one request, redirects and body included")
 	jsonOut := fs.Bool("json", false, "print one JSON object per item as it is decided (the shape of check --json, with input, key and excluded), then {\"summary\": totals} (JSON Lines)")
+	linkKept := fs.Bool("link-kept", false, "hard-link the kept files of folder inputs to the originals instead of copying them (editing one then edits the other)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -101,7 +103,8 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	opts := audit.Options{
 		Inputs: inputs, Out: *out, Uses: uses, Mode: mode, Agent: *agent, AgentFor: perUse,
 		Fetch: fm, Concurrency: *concurrency, Shard: si, Shards: sn, Resume: *resume,
-		Checker: audit.InspectorChecker{In: in}, RegistryURL: *registry,
+		Checker: audit.NewInspectorChecker(in), RegistryURL: *registry, LinkKept: *linkKept,
+		Identify: identify.Options{FPCalc: e.getenv("ASKFIRST_FPCALC"), FFmpeg: e.getenv("ASKFIRST_FFMPEG"), FFprobe: e.getenv("ASKFIRST_FFPROBE")},
 	}
 	if *registry != "" {
 		rc, code := e.matchClient(*registry)
@@ -209,27 +212,29 @@ func (e *env) auditResult(sum *audit.Summary, out string, jsonOut bool) int {
 }
 
 // progress installs a progress bar on a terminal, or a log line every ten
-// seconds otherwise; the returned function stops it.
+// seconds otherwise; the returned function stops it. The percentage is of
+// the input read (audit.Progress.Read), not of the items seen so far.
 func (e *env) progress(o *audit.Options) func() {
+	const steps = 10000
 	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("auditing"),
-			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("items"),
-			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
-		o.Progress = func(done, total int64) {
-			bar.ChangeMax64(total)
-			bar.Set64(done)
+		bar := progressbar.NewOptions64(steps, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("auditing"),
+			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish(), progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionSetPredictTime(true))
+		o.Progress = func(p audit.Progress) {
+			bar.Describe(fmt.Sprintf("auditing: %d items decided, input read", p.Decided))
+			bar.Set64(int64(p.Read * steps))
 		}
 		return func() { bar.Finish() }
 	}
 	start := time.Now()
 	last := start
-	o.Progress = func(done, total int64) {
+	o.Progress = func(p audit.Progress) {
 		if time.Since(last) < 10*time.Second {
 			return
 		}
 		last = time.Now()
-		rate := float64(done) / time.Since(start).Seconds()
-		fmt.Fprintf(e.stderr, "askfirst: audit: %d of %d items read so far decided, %.0f items/s\n", done, total, rate)
+		rate := float64(p.Decided) / time.Since(start).Seconds()
+		fmt.Fprintf(e.stderr, "askfirst: audit: %d items decided, %.0f%% of the input read, %.0f items/s\n", p.Decided, 100*p.Read, rate)
 	}
 	return func() {}
 }

@@ -3,9 +3,11 @@ package cli_test
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -118,8 +120,8 @@ func wantAudit(paid string) auditSummary {
 			"6 license/license",
 		},
 		Bill: [][]string{
-			{"rights_holder", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"},
-			{"pub.example", "2", "train-ai train-genai", "0.05", "USD", "training", "0.10", "", "https://pub.example/licensing"},
+			{"rights_holder", "organisation", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"},
+			{"pub.example", "", "2", "train-ai train-genai", "0.05", "USD", "training", "0.10", "", "https://pub.example/licensing"},
 		},
 		Totals: map[string]int64{"items": 7, "kept": 2, "excluded": 5, "failed": 1},
 	}
@@ -282,7 +284,7 @@ func TestAuditFolderEmbeddedMetadata(t *testing.T) {
 	got := summarize(t, out, code, kept)
 	want := auditSummary{Code: 3, Kept: []string{"a-free.jpg"},
 		Excluded: []string{"b-reserved.jpg deny/deny", "sub/c-genai.jpg deny/unknown"},
-		Bill:     [][]string{{"rights_holder", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"}},
+		Bill:     [][]string{{"rights_holder", "organisation", "items", "uses", "unit_price", "currency", "per", "total", "contact", "terms_url"}},
 		Totals:   map[string]int64{"items": 3, "kept": 1, "excluded": 2, "failed": 0}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("audit of %s (-want +got):\n%s\n%s", dir, diff, log)
@@ -309,15 +311,17 @@ func TestAuditResume(t *testing.T) {
 
 	for _, cut := range []int{0, 1, 7, 23, 39} {
 		out := filepath.Join(dir, "cut", strings.Repeat("x", cut+1))
-		// A first run decides everything; then the journal is cut back to
-		// `cut` records plus half a line, as a SIGKILL mid-write leaves it.
+		// A first run decides everything (and compresses its journal);
+		// then the journal is cut back to `cut` lines plus half a line, as
+		// a SIGKILL mid-write leaves it.
 		runAudit(t, t.Context(), "--out", out, "--concurrency", "4", in)
 		jp := filepath.Join(out, "journal.jsonl")
-		b, _ := os.ReadFile(jp)
+		b := gunzip(t, jp+".gz")
+		os.Remove(jp + ".gz")
 		lines := strings.SplitAfter(string(b), "\n")
 		torn := strings.Join(lines[:cut], "") + lines[cut][:len(lines[cut])/2]
 		os.WriteFile(jp, []byte(torn), 0o644)
-		for _, f := range []string{"excluded.jsonl", "bill.csv", "report.json"} {
+		for _, f := range []string{"excluded.jsonl", "evidence.jsonl", "bill.csv", "ask-the-holder.csv", "report.json"} {
 			os.Remove(filepath.Join(out, f))
 		}
 		os.RemoveAll(filepath.Join(out, "kept"))
@@ -334,6 +338,25 @@ func TestAuditResume(t *testing.T) {
 			t.Fatalf("resume after %d records differs from an uninterrupted run (-want +got):\n%s", cut, diff)
 		}
 	}
+}
+
+// gunzip returns the decompressed contents of a gzip file.
+func gunzip(t *testing.T, path string) []byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return b
 }
 
 // TestAuditShardMerge splits an audit in three shards and checks the merge
@@ -381,7 +404,7 @@ func TestAuditShardMerge(t *testing.T) {
 func snapshot(t *testing.T, out string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
-	for _, f := range []string{"excluded.jsonl", "bill.csv", "eu-training-summary.md"} {
+	for _, f := range []string{"excluded.jsonl", "evidence.jsonl", "bill.csv", "ask-the-holder.csv", "eu-training-summary.md"} {
 		b, err := os.ReadFile(filepath.Join(out, f))
 		if err != nil {
 			t.Fatal(err)
@@ -403,6 +426,7 @@ func snapshot(t *testing.T, out string) map[string]string {
 	delete(rep, "period")
 	if s, ok := rep["settings"].(map[string]any); ok {
 		delete(s, "started")
+		delete(s, "finished")
 		delete(s, "shard")
 		delete(s, "shards")
 	}
@@ -410,11 +434,63 @@ func snapshot(t *testing.T, out string) map[string]string {
 	m["report.json"] = string(rb)
 	// The summary states dates, evidence the time each file was fetched.
 	m["eu-training-summary.md"] = dropDates(m["eu-training-summary.md"])
-	m["excluded.jsonl"] = fetchedRE.ReplaceAllString(m["excluded.jsonl"], `"fetched":"-"`)
+	m["excluded.jsonl"], m["evidence.jsonl"] = canonicalEvidence(t, m["excluded.jsonl"], m["evidence.jsonl"])
 	return m
 }
 
-var fetchedRE = regexp.MustCompile(`"fetched":"[^"]*"`)
+var evidRE = regexp.MustCompile(`"e[0-9]+"|\[e[0-9]+\]`)
+
+// canonicalEvidence makes the evidence of a run comparable with another's:
+// the time each document was fetched is dropped, and statements that are
+// then the same (fetched again by a resumed run) are one, numbered in
+// order of first use.
+func canonicalEvidence(t *testing.T, excluded, evidence string) (string, string) {
+	t.Helper()
+	content := map[string]string{} // ID → statement without ID and time
+	for _, l := range strings.Split(strings.TrimSpace(evidence), "\n") {
+		if l == "" {
+			continue
+		}
+		var e map[string]any
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("evidence.jsonl line %q: %v", l, err)
+		}
+		id, _ := e["id"].(string)
+		delete(e, "id")
+		delete(e, "fetched")
+		b, _ := json.Marshal(e)
+		content[id] = string(b)
+	}
+	number := map[string]string{}
+	var order []string
+	out := evidRE.ReplaceAllStringFunc(excluded, func(ref string) string {
+		id := strings.Trim(ref, `"[]`)
+		c, ok := content[id]
+		if !ok {
+			t.Fatalf("excluded.jsonl refers to %s, which evidence.jsonl does not hold", id)
+		}
+		n, ok := number[c]
+		if !ok {
+			n = fmt.Sprintf("e%d", len(order)+1)
+			number[c] = n
+			order = append(order, c)
+		}
+		return strings.Replace(ref, id, n, 1)
+	})
+	if len(number) != len(content) && len(content) > 0 {
+		// Every statement written must be referred to.
+		used := map[string]bool{}
+		for c := range number {
+			used[c] = true
+		}
+		for id, c := range content {
+			if !used[c] {
+				t.Fatalf("evidence.jsonl holds %s, which no excluded item refers to", id)
+			}
+		}
+	}
+	return out, strings.Join(order, "\n")
+}
 
 func dropDates(s string) string {
 	var out []string

@@ -374,7 +374,7 @@ func TestAuditResumeAfterSIGKILL(t *testing.T) {
 	cmd.Wait()
 	jb, _ := os.ReadFile(filepath.Join(out, "journal.jsonl"))
 	killedAt := bytes.Count(jb, []byte("\n"))
-	if killedAt >= 3000 {
+	if _, err := os.Stat(filepath.Join(out, "report.json")); err == nil {
 		t.Fatalf("the audit finished before it was killed: the test did not interrupt it")
 	}
 	log, code := runAudit(t, t.Context(), append([]string{"--resume"}, args(out)[1:]...)...)

@@ -60,6 +60,9 @@ type Item struct {
 	// (its extension tells the media type).
 	MediaName string
 	Content   func() (io.ReadCloser, error)
+	// DatasetKey is the item's key in the dataset's own key column (key,
+	// id, uid, sample_id), when the manifest has one.
+	DatasetKey string
 
 	raw any // the format's own record, used by Writer to keep it as it was
 }
@@ -84,6 +87,14 @@ type Writer interface {
 	// Close flushes and closes the output; the output is complete only
 	// after Close returns nil.
 	Close() error
+}
+
+// FileLinker is implemented by the Writer of a folder input, whose kept
+// items are files: after LinkFiles it hard-links them to the originals
+// instead of copying them. A hard link is the original file: editing the
+// kept file edits the source, so linking is only done when asked.
+type FileLinker interface {
+	LinkFiles()
 }
 
 // RecordError reports one unreadable record; reading may continue.
@@ -154,6 +165,7 @@ var columnNames = map[string][]string{
 	"path":   {"path", "file", "filename"},
 	"iscc":   {"iscc", "ISCC"},
 	"sha256": {"sha256", "SHA256"},
+	"key":    {"key", "id", "uid", "sample_id", "SAMPLE_ID"},
 }
 
 // detectColumns maps each field to its column index in names, -1 if absent.

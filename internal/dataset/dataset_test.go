@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -334,4 +335,119 @@ func FuzzTar(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestProgress: the share of a manifest read is the share of its bytes
+// parsed, not of the rows seen so far, and folders and Parquet count
+// their files and rows.
+func TestProgress(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("url,caption\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "https://example.com/%06d.jpg,caption %d\n", i, i)
+	}
+	in := filepath.Join(dir, "m.csv")
+	os.WriteFile(in, []byte(b.String()), 0o644)
+	r, err := dataset.Open(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for range 5000 {
+		if _, err := r.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done, total, ok := dataset.Progress(r)
+	if !ok || total != int64(b.Len()) {
+		t.Fatalf("progress: %d of %d (ok %v), want the file's %d bytes as total", done, total, ok, b.Len())
+	}
+	if f := float64(done) / float64(total); f < 0.2 || f > 0.3 {
+		t.Errorf("after 5000 of 20000 rows: %.3f of the input read, want about 0.25", f)
+	}
+	for {
+		if _, err := r.Next(); err != nil {
+			break
+		}
+	}
+	if done, total, _ := dataset.Progress(r); done != total {
+		t.Errorf("at the end: %d of %d bytes read", done, total)
+	}
+
+	folder := filepath.Join(dir, "files")
+	os.MkdirAll(folder, 0o755)
+	for _, n := range []string{"a.txt", "b.txt", "c.txt", "d.txt"} {
+		os.WriteFile(filepath.Join(folder, n), []byte(n), 0o644)
+	}
+	fr, err := dataset.Open(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Close()
+	fr.Next()
+	if done, total, ok := dataset.Progress(fr); !ok || done != 1 || total != 4 {
+		t.Errorf("folder after one file: %d of %d (ok %v), want 1 of 4", done, total, ok)
+	}
+}
+
+// TestFolderKeptFilesAreCopies: a kept file is a copy, so editing it
+// leaves the original alone; LinkFiles makes hard links, on request.
+func TestFolderKeptFilesAreCopies(t *testing.T) {
+	for _, link := range []bool{false, true} {
+		dir := t.TempDir()
+		root := filepath.Join(dir, "photos")
+		src := write(t, filepath.Join(root, "a.jpg"), "original")
+		r, err := dataset.Open(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, "kept")
+		w, err := r.NewWriter(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if link {
+			w.(dataset.FileLinker).LinkFiles()
+		}
+		it, _ := r.Next()
+		if err := w.Write(it); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		r.Close()
+		kept := filepath.Join(out, "a.jpg")
+		a, _ := os.Stat(src)
+		b, _ := os.Stat(kept)
+		if os.SameFile(a, b) != link {
+			t.Errorf("link %v: kept file is the original: %v", link, os.SameFile(a, b))
+		}
+		os.WriteFile(kept, []byte("edited"), 0o644)
+		got, _ := os.ReadFile(src)
+		if want := map[bool]string{false: "original", true: "edited"}[link]; string(got) != want {
+			t.Errorf("link %v: after editing the kept file the original reads %q, want %q", link, got, want)
+		}
+	}
+}
+
+// TestDatasetKey: a manifest's own key column is carried beside the row
+// number, numeric or not.
+func TestDatasetKey(t *testing.T) {
+	dir := t.TempDir()
+	csvIn := write(t, filepath.Join(dir, "m.csv"), "key,url\n000123,https://a.example/1.jpg\n")
+	jsonlIn := write(t, filepath.Join(dir, "m.jsonl"), `{"id":4567,"url":"https://a.example/2.jpg"}`+"\n")
+	type row struct {
+		SampleID int64  `parquet:"SAMPLE_ID"`
+		URL      string `parquet:"URL"`
+	}
+	pqIn := filepath.Join(dir, "m.parquet")
+	if err := parquet.WriteFile(pqIn, []row{{890, "https://a.example/3.jpg"}}); err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{csvIn: "000123", jsonlIn: "4567", pqIn: "890"} {
+		items, _, _ := readAll(t, in)
+		if len(items) != 1 || items[0].DatasetKey != want || items[0].Key != "1" {
+			t.Errorf("%s: got %d items, key %q, dataset key %q; want 1 item, key 1, dataset key %q", filepath.Base(in), len(items), items[0].Key, items[0].DatasetKey, want)
+		}
+	}
 }

@@ -85,7 +85,7 @@ func (d *delimitedReader) Next() (*Item, error) {
 		}
 		return ""
 	}
-	it.URL, it.Text, it.ISCC, it.SHA256 = get("url"), get("text"), get("iscc"), get("sha256")
+	it.URL, it.Text, it.ISCC, it.SHA256, it.DatasetKey = get("url"), get("text"), get("iscc"), get("sha256"), get("key")
 	if p := get("path"); p != "" {
 		it.Path = resolvePath(d.name, p)
 		it.MediaName = it.Path

@@ -64,7 +64,9 @@ func (r *folderReader) Next() (*Item, error) {
 }
 
 // NewWriter returns a Writer that places kept files under dst with their
-// relative paths, hard-linked when possible and copied otherwise.
+// relative paths: copies, sharing blocks copy-on-write where the file
+// system can (a reflink), so editing a kept file never edits the original.
+// LinkFiles makes them hard links instead.
 func (r *folderReader) NewWriter(dst string) (Writer, error) {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return nil, err
@@ -72,7 +74,13 @@ func (r *folderReader) NewWriter(dst string) (Writer, error) {
 	return &folderWriter{root: r.root, dst: dst}, nil
 }
 
-type folderWriter struct{ root, dst string }
+type folderWriter struct {
+	root, dst string
+	link      bool
+}
+
+// LinkFiles implements FileLinker.
+func (w *folderWriter) LinkFiles() { w.link = true }
 
 func (w *folderWriter) Write(it *Item) error {
 	rel, ok := it.raw.(folderRecord)
@@ -85,21 +93,32 @@ func (w *folderWriter) Write(it *Item) error {
 		return err
 	}
 	os.Remove(dst)
-	if os.Link(src, dst) == nil {
+	if w.link && os.Link(src, dst) == nil {
 		return nil
 	}
+	if err := copyFile(dst, src); err != nil {
+		os.Remove(dst)
+		return fmt.Errorf("copy %s to %s: %w", src, dst, err)
+	}
+	return nil
+}
+
+// copyFile copies src to a new file dst, as a reflink where supported.
+func copyFile(dst, src string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.Create(dst)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return fmt.Errorf("copy %s to %s: %w", src, dst, err)
+	if cloneFile(out, in) != nil {
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
 	}
 	return out.Close()
 }

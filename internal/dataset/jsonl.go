@@ -97,11 +97,15 @@ func (j *jsonlReader) Next() (*Item, error) {
 			}
 			var s string
 			if json.Unmarshal(obj[names[i]], &s) != nil {
+				var n json.Number
+				if field == "key" && json.Unmarshal(obj[names[i]], &n) == nil {
+					return n.String() // a numeric key column
+				}
 				return ""
 			}
 			return s
 		}
-		it.URL, it.Text, it.ISCC, it.SHA256 = get("url"), get("text"), get("iscc"), get("sha256")
+		it.URL, it.Text, it.ISCC, it.SHA256, it.DatasetKey = get("url"), get("text"), get("iscc"), get("sha256"), get("key")
 		if p := get("path"); p != "" {
 			it.Path = resolvePath(j.name, p)
 			it.MediaName = it.Path

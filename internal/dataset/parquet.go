@@ -131,7 +131,7 @@ func (p *parquetReader) Next() (*Item, error) {
 		}
 		return ""
 	}
-	it.URL, it.Text, it.ISCC, it.SHA256 = get("url"), get("text"), get("iscc"), get("sha256")
+	it.URL, it.Text, it.ISCC, it.SHA256, it.DatasetKey = get("url"), get("text"), get("iscc"), get("sha256"), get("key")
 	if path := get("path"); path != "" {
 		it.Path = resolvePath(p.name, path)
 		it.MediaName = it.Path

@@ -132,14 +132,7 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 				continue
 			}
 			dseen[d.ID] = true
-			name, ok := names[d.AccountID]
-			if !ok {
-				if a, err := tx.Account(d.AccountID); err == nil {
-					name = a.Name
-				}
-				names[d.AccountID] = name
-			}
-			res.Declarations = append(res.Declarations, AppliedDeclaration{Declaration: DeclarationOut(d), AccountName: name, AppliesVia: via, Confidence: conf})
+			res.Declarations = append(res.Declarations, applied(tx, d, names, via, conf))
 		}
 	}
 	owners := map[string]string{} // account → best confidence of its matched works
@@ -178,6 +171,27 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 		addDecls(ps, "url-prefix", "")
 	}
 	return res, nil
+}
+
+// applied describes declaration d as it applies to an item, with the names
+// of its account and of the member it was made for; names caches account
+// names by ID.
+func applied(tx store.ReadTx, d store.Declaration, names map[string]string, via, conf string) AppliedDeclaration {
+	name := func(id string) string {
+		if id == "" {
+			return ""
+		}
+		n, ok := names[id]
+		if !ok {
+			if a, err := tx.Account(id); err == nil {
+				n = a.Name
+			}
+			names[id] = n
+		}
+		return n
+	}
+	return AppliedDeclaration{Declaration: DeclarationOut(d), AccountName: name(d.AccountID),
+		OnBehalfOfName: name(d.OnBehalfOf), AppliesVia: via, Confidence: conf}
 }
 
 // Work returns a work by ID.
@@ -223,12 +237,9 @@ func (r *Registry) Lookup(ctx context.Context, by, value string) (MatchResult, e
 			if err != nil {
 				return err
 			}
+			names := map[string]string{}
 			for _, x := range ds {
-				a, err := tx.Account(x.AccountID)
-				if err != nil {
-					return err
-				}
-				res.Declarations = append(res.Declarations, AppliedDeclaration{Declaration: DeclarationOut(x), AccountName: a.Name, AppliesVia: "domain"})
+				res.Declarations = append(res.Declarations, applied(tx, x, names, "domain", ""))
 			}
 			return nil
 		})

@@ -31,12 +31,18 @@ func severity(v signals.Verdict) int {
 }
 
 // Statements turns the registry's answer about one item into statements
-// of the "registry" mechanism (DESIGN §3.7), one per declaration (or per
-// distinct offer of a declaration), located at the receipt URL of its log
-// entry so that anyone can verify it:
+// of the "registry" mechanism (DESIGN §3.7), one per declaration, located
+// at the receipt URL of its log entry so that anyone can verify it, its
+// value the declaration's terms as the entry states them:
 //
 //   - deny reserves the use and every narrower one (DESIGN §3.4: deny
-//     broadly), license likewise requires the licence with its offer;
+//     broadly), license likewise requires the licence; a use the
+//     declaration names itself keeps its own term unless a broader term
+//     is stricter;
+//   - an offer applies only to the uses its term names and the narrower
+//     uses that take their value from that term (Statement.Offers): with
+//     "deny train-genai; license train-ai 0.05", train-genai is a deny
+//     without an offer;
 //   - allow grants only the use it names, and only when the work match is
 //     exact or confirmed, or the declaration applies by domain or URL
 //     prefix (grant narrowly); reservations count whatever the confidence;
@@ -55,7 +61,7 @@ func Statements(base string, res wire.MatchResult, uses []signals.Use) []signals
 	}
 	var out []signals.Statement
 	for _, d := range res.Declarations {
-		out = append(out, declarationStatements(base, d, matches)...)
+		out = append(out, declarationStatement(base, d, matches))
 	}
 	return out
 }
@@ -73,35 +79,25 @@ func Unreachable(base string, err error, uses []signals.Use) signals.Statement {
 	return signals.Statement{Mechanism: Mechanism, Location: strings.TrimRight(base, "/"), Value: "unreachable", Uses: m, Warnings: []string{err.Error()}}
 }
 
-func declarationStatements(base string, d wire.AppliedDeclaration, matches map[string]wire.WorkMatch) []signals.Statement {
+func declarationStatement(base string, d wire.AppliedDeclaration, matches map[string]wire.WorkMatch) signals.Statement {
 	grants := d.Confidence == "exact" || d.Confidence == "confirmed" || d.AppliesVia == "domain" || d.AppliesVia == "url-prefix"
-	// Group the terms by offer so that each statement carries one offer.
-	type group struct {
-		offer    *wire.Offer
-		uses     map[signals.Use]signals.Verdict
-		warnings []string
-	}
-	var groups []*group
-	groupFor := func(o *wire.Offer) *group {
-		for _, g := range groups {
-			if (g.offer == nil && o == nil) || (g.offer != nil && o != nil && *g.offer == *o) {
-				return g
-			}
-		}
-		g := &group{offer: o, uses: map[signals.Use]signals.Verdict{}}
-		groups = append(groups, g)
-		return g
-	}
-	set := func(g *group, u signals.Use, v signals.Verdict) {
-		if severity(v) > severity(g.uses[u]) {
-			g.uses[u] = v
+	st := signals.Statement{Mechanism: Mechanism, Location: base + "/v1/receipts/" + fmt.Sprint(d.LogIndex),
+		Value: describe(d, matches), Uses: map[signals.Use]signals.Verdict{}}
+	offers := map[signals.Use]*wire.Offer{}
+	named := map[signals.Use]*wire.Offer{} // the offer of the term naming the use
+	set := func(u signals.Use, v signals.Verdict, o *wire.Offer) {
+		if severity(v) > severity(st.Uses[u]) {
+			st.Uses[u], offers[u] = v, o
 		}
 	}
+	// First the uses the terms name, then what broad terms imply for the
+	// narrower uses (deny broadly): an implied value replaces a named one
+	// only when stricter, so a named term keeps its own offer.
+	var broad []wire.Term
 	for _, t := range d.Terms {
 		u, err := signals.ParseUse(t.Use)
-		g := groupFor(t.Offer)
 		if err != nil {
-			g.warnings = append(g.warnings, fmt.Sprintf("term for unknown use %q ignored", t.Use))
+			st.Warnings = append(st.Warnings, fmt.Sprintf("term for unknown use %q ignored", t.Use))
 			continue
 		}
 		switch t.Decision {
@@ -110,34 +106,49 @@ func declarationStatements(base string, d wire.AppliedDeclaration, matches map[s
 			if t.Decision == "license" {
 				v = signals.License
 			}
-			set(g, u, v)
-			for _, n := range narrower[u] {
-				set(g, n, v)
-			}
+			set(u, v, t.Offer)
+			named[u] = t.Offer
+			broad = append(broad, t)
 		case "allow":
 			if !grants {
-				g.warnings = append(g.warnings, fmt.Sprintf("allow for %s not applied: the work match is %s, grants need an exact or confirmed match", t.Use, orNone(d.Confidence)))
+				st.Warnings = append(st.Warnings, fmt.Sprintf("allow for %s not applied: the work match is %s, grants need an exact or confirmed match", t.Use, orNone(d.Confidence)))
 				continue
 			}
-			set(g, u, signals.Allow)
+			set(u, signals.Allow, nil)
 		default:
-			g.warnings = append(g.warnings, fmt.Sprintf("unknown decision %q for %s ignored", t.Decision, t.Use))
+			st.Warnings = append(st.Warnings, fmt.Sprintf("unknown decision %q for %s ignored", t.Decision, t.Use))
 		}
 	}
-	value := describe(d, matches)
-	loc := base + "/v1/receipts/" + fmt.Sprint(d.LogIndex)
-	var out []signals.Statement
-	for _, g := range groups {
-		st := signals.Statement{Mechanism: Mechanism, Location: loc, Value: value, Uses: g.uses, Warnings: g.warnings}
-		if o := g.offer; o != nil {
-			st.Offer = &signals.Offer{Price: o.Price, Currency: o.Currency, Terms: o.TermsURL, Contact: o.Contact, Holder: holderName(d)}
-			if o.PerUse {
-				st.Offer.Per = "use"
-			}
+	for _, t := range broad {
+		v := signals.Deny
+		if t.Decision == "license" {
+			v = signals.License
 		}
-		out = append(out, st)
+		for _, n := range narrower[signals.Use(t.Use)] {
+			set(n, v, t.Offer)
+		}
 	}
-	return out
+	for u := range st.Uses {
+		o := offers[u]
+		if o == nil {
+			// A use reserved by a broader term whose own term offers a
+			// licence: a deny with that offer attached.
+			o = named[u]
+		}
+		if o == nil {
+			continue
+		}
+		if st.Offers == nil {
+			st.Offers = map[signals.Use]*signals.Offer{}
+		}
+		so := &signals.Offer{Price: o.Price, Currency: o.Currency, Per: "item", Terms: o.TermsURL, Contact: o.Contact}
+		so.Holder, so.Organisation = holderNames(d)
+		if o.PerUse {
+			so.Per = "item and use"
+		}
+		st.Offers[u] = so
+	}
+	return st
 }
 
 func orNone(s string) string {
@@ -158,7 +169,11 @@ func describe(d wire.AppliedDeclaration, matches map[string]wire.WorkMatch) stri
 		b.WriteString(d.Account)
 	}
 	if d.OnBehalfOf != "" {
-		fmt.Fprintf(&b, " for %s", d.OnBehalfOf)
+		if d.OnBehalfOfName != "" {
+			fmt.Fprintf(&b, " for %s (%s)", d.OnBehalfOfName, d.OnBehalfOf)
+		} else {
+			fmt.Fprintf(&b, " for %s", d.OnBehalfOf)
+		}
 	}
 	b.WriteString(": ")
 	b.WriteString(TermsString(d.Terms))
@@ -231,15 +246,20 @@ func OfferString(o wire.Offer) string {
 	return s
 }
 
-// holderName names the rights holder of a declaration's offer: the
-// declaring account, and the member it acts for when it acts for one.
-func holderName(d wire.AppliedDeclaration) string {
+// holderNames names the rights holder of a declaration's offers: the
+// member it was made for, and the declaring organisation beside it; or the
+// declaring account alone. An account without a name is named by its ID.
+func holderNames(d wire.AppliedDeclaration) (holder, organisation string) {
 	name := d.AccountName
 	if name == "" {
 		name = d.Account
 	}
-	if d.OnBehalfOf != "" {
-		return name + " for " + d.OnBehalfOf
+	if d.OnBehalfOf == "" {
+		return name, ""
 	}
-	return name
+	member := d.OnBehalfOfName
+	if member == "" {
+		member = d.OnBehalfOf
+	}
+	return member, name
 }

@@ -3,6 +3,7 @@ package registryevidence_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,16 +15,17 @@ import (
 
 func TestStatements(t *testing.T) {
 	offer := &wire.Offer{Price: "0.05", Currency: "EUR", TermsURL: "https://t.example/", Contact: "mailto:a@t.example"}
-	sigOffer := &signals.Offer{Price: "0.05", Currency: "EUR", Terms: "https://t.example/", Contact: "mailto:a@t.example", Holder: "Jane"}
+	sigOffer := &signals.Offer{Price: "0.05", Currency: "EUR", Per: "item", Terms: "https://t.example/", Contact: "mailto:a@t.example", Holder: "Jane"}
 	decl := func(via, conf string, terms ...wire.Term) wire.MatchResult {
 		return wire.MatchResult{
 			Matches:      []wire.WorkMatch{{Work: "wrk_1", MatchedBy: "similarity", Unit: "ISCC:EEA", Distance: 3, Confidence: conf}},
 			Declarations: []wire.AppliedDeclaration{{Declaration: wire.Declaration{ID: "dcl_1", Account: "acc_1", Subject: wire.Subject{Kind: "work", Value: "wrk_1"}, Terms: terms, LogIndex: 7}, AccountName: "Jane", AppliesVia: via, Confidence: conf}},
 		}
 	}
+	type offers = map[signals.Use]*signals.Offer
 	type want struct {
 		Uses     map[signals.Use]signals.Verdict
-		Offer    *signals.Offer
+		Offers   offers
 		Warnings int
 	}
 	for _, tc := range []struct {
@@ -35,10 +37,13 @@ func TestStatements(t *testing.T) {
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "deny", "train-genai": "deny"}}}},
 		{"deny train-genai leaves train-ai", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "deny"}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "deny"}}}},
-		{"license carries the offer, broadly", decl("work:wrk_1", "unconfirmed", wire.Term{Use: "train-ai", Decision: "license", Offer: offer}),
-			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "license", "train-genai": "license"}, Offer: sigOffer}}},
-		{"deny beats a licence of the broader use", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "deny"}, wire.Term{Use: "train-ai", Decision: "license", Offer: offer}),
-			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "deny"}}, {Uses: map[signals.Use]signals.Verdict{"train-ai": "license", "train-genai": "license"}, Offer: sigOffer}}},
+		{"license carries the offer to the narrower use it contains", decl("work:wrk_1", "unconfirmed", wire.Term{Use: "train-ai", Decision: "license", Offer: offer}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "license", "train-genai": "license"}, Offers: offers{"train-ai": sigOffer, "train-genai": sigOffer}}}},
+		// One declaration is one statement; its offer is for train-ai only.
+		{"deny train-genai, license train-ai: the offer stays on train-ai", decl("work:wrk_1", "exact", wire.Term{Use: "train-genai", Decision: "deny"}, wire.Term{Use: "train-ai", Decision: "license", Offer: offer}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "deny", "train-ai": "license"}, Offers: offers{"train-ai": sigOffer}}}},
+		{"a named licence under a broader deny is a deny with its offer", decl("work:wrk_1", "exact", wire.Term{Use: "train-ai", Decision: "deny"}, wire.Term{Use: "train-genai", Decision: "license", Offer: offer}),
+			[]want{{Uses: map[signals.Use]signals.Verdict{"train-genai": "deny", "train-ai": "deny"}, Offers: offers{"train-genai": sigOffer}}}},
 		{"allow grants only its use on a confirmed match", decl("work:wrk_1", "confirmed", wire.Term{Use: "train-ai", Decision: "allow"}),
 			[]want{{Uses: map[signals.Use]signals.Verdict{"train-ai": "allow"}}}},
 		{"allow not applied on an unconfirmed match", decl("work:wrk_1", "unconfirmed", wire.Term{Use: "search", Decision: "allow"}, wire.Term{Use: "ai-input", Decision: "deny"}),
@@ -61,12 +66,36 @@ func TestStatements(t *testing.T) {
 				if tc.res.Error == "" && s.Location != "http://r.example/v1/receipts/7" {
 					t.Errorf("location %q, want the receipt URL", s.Location)
 				}
-				got = append(got, want{Uses: s.Uses, Offer: s.Offer, Warnings: len(s.Warnings)})
+				if s.Offer != nil {
+					t.Errorf("statement has a single Offer %+v: registry offers are per use", s.Offer)
+				}
+				got = append(got, want{Uses: s.Uses, Offers: s.Offers, Warnings: len(s.Warnings)})
 			}
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("statements (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestStatementsMemberHolder: an organisation's offer for a member names
+// the member as the rights holder and the organisation beside it.
+func TestStatementsMemberHolder(t *testing.T) {
+	res := wire.MatchResult{Declarations: []wire.AppliedDeclaration{{Declaration: wire.Declaration{ID: "dcl_1", Account: "acc_org",
+		OnBehalfOf: "acc_jane", Subject: wire.Subject{Kind: "account", Value: "acc_jane"}, LogIndex: 3,
+		Terms: []wire.Term{{Use: "train-ai", Decision: "license", Offer: &wire.Offer{Price: "0.10", Currency: "EUR", PerUse: true}}}},
+		AccountName: "Photographers Guild", OnBehalfOfName: "Jane Doe", AppliesVia: "domain"}}}
+	sts := registryevidence.Statements("http://r.example", res, nil)
+	if len(sts) != 1 {
+		t.Fatalf("got %d statements, want 1", len(sts))
+	}
+	o := sts[0].Offers[signals.TrainAI]
+	want := &signals.Offer{Price: "0.10", Currency: "EUR", Per: "item and use", Holder: "Jane Doe", Organisation: "Photographers Guild"}
+	if d := cmp.Diff(want, o); d != "" {
+		t.Errorf("offer (-want +got):\n%s", d)
+	}
+	if v := sts[0].Value; !strings.HasPrefix(v, "Photographers Guild for Jane Doe (acc_jane): ") {
+		t.Errorf("value %q, want it to name the organisation and the member", v)
 	}
 }
 
