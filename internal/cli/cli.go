@@ -57,6 +57,7 @@ func commands() []command {
 		{"key", "register an Ed25519 public key for self-signed declarations", runKey},
 		{"domain", "claim a domain on a registry and verify it (token at /.well-known/askfirst.txt or DNS)", runDomain},
 		{"campaign", "create, sign or show a campaign on a registry", runCampaign},
+		{"protect", "publish a policy on a site (robots.txt, ai.txt, TDMRep, RSL, headers) or embed it in files", runProtect},
 		// One line per subcommand, each implemented in its own file.
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
