@@ -17,9 +17,6 @@ type crawler struct {
 	// matching reads it (airobots.Tokens): the name up to white space or
 	// "/".
 	token string
-	// words are the catalogue name's words, to find in a User-Agent
-	// header; nil when it is not matched there.
-	words []string
 	// uses are what it collects for, from its classified purposes:
 	// training for train-genai and train-ai, AI input and AI search for
 	// ai-input, an unknown purpose for all three.

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-
 )
 
 // Paths of the files Site writes under the site root.
@@ -338,4 +337,3 @@ func (f *SiteFiles) readme(x expression, l Links, base string) []byte {
 	}
 	return []byte(b.String())
 }
-
