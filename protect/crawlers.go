@@ -188,33 +188,75 @@ func hashWord(w string) uint64 {
 
 // matcher finds catalogue crawlers in User-Agent headers without
 // allocating: the header's words (runs of letters, digits, "-", "_", ".")
-// are hashed and looked up; a hit is confirmed case-insensitively, with
-// the following words for names of several words.
+// that could start a name are hashed and looked up in an open-addressing
+// table; a hit is confirmed case-insensitively, with the following words
+// for names of several words.
 type matcher struct {
-	byFirst map[uint64][]uaName
+	slots   []slot // power-of-two length; hash 0 marks an empty slot
+	names   [][]uaName
+	minLen  int
+	maxLen  int
 	actions []action // per catalogue crawler
 }
 
+type slot struct {
+	hash  uint64
+	names int32 // index into matcher.names
+}
+
 func newMatcher(p Policy) *matcher {
-	m := &matcher{byFirst: map[uint64][]uaName{}}
+	m := &matcher{minLen: 1 << 30}
 	for _, c := range catalogue() {
 		m.actions = append(m.actions, p.actionFor(c.uses))
 	}
+	byHash := map[uint64][]uaName{}
+	var order []uint64
 	for _, n := range uaNames() {
 		if m.actions[n.crawler] == pass {
 			continue
 		}
-		h := hashWord(n.words[0])
-		m.byFirst[h] = append(m.byFirst[h], n)
+		h := hashWord(n.words[0]) | 1 // never 0
+		if byHash[h] == nil {
+			order = append(order, h)
+		}
+		byHash[h] = append(byHash[h], n)
+		m.minLen, m.maxLen = min(m.minLen, len(n.words[0])), max(m.maxLen, len(n.words[0]))
+	}
+	size := 16
+	for size < 4*len(order) {
+		size *= 2
+	}
+	m.slots = make([]slot, size)
+	for _, h := range order {
+		k := int(h) & (size - 1)
+		for m.slots[k].hash != 0 {
+			k = (k + 1) & (size - 1)
+		}
+		m.slots[k] = slot{hash: h, names: int32(len(m.names))}
+		m.names = append(m.names, byHash[h])
 	}
 	return m
+}
+
+// lookup returns the names whose first word hashes to h.
+func (m *matcher) lookup(h uint64) []uaName {
+	mask := len(m.slots) - 1
+	for k := int(h) & mask; ; k = (k + 1) & mask {
+		s := m.slots[k]
+		if s.hash == h {
+			return m.names[s.names]
+		}
+		if s.hash == 0 {
+			return nil
+		}
+	}
 }
 
 // match returns the strictest action for the crawlers named in ua, and the
 // crawler (-1 when none).
 func (m *matcher) match(ua string) (action, int) {
 	best, who := pass, -1
-	if len(m.byFirst) == 0 {
+	if len(m.names) == 0 {
 		return best, who
 	}
 	for k := 0; k < len(ua); {
@@ -228,8 +270,12 @@ func (m *matcher) match(ua string) (action, int) {
 		if start == k {
 			break
 		}
-		names := m.byFirst[hashWord(ua[start:k])]
-		for _, n := range names {
+		// No name starts with a digit (versions do) or has a first word of
+		// another length than the table's.
+		if n := k - start; n < m.minLen || n > m.maxLen || ua[start] <= '9' {
+			continue
+		}
+		for _, n := range m.lookup(hashWord(ua[start:k]) | 1) {
 			if !strings.EqualFold(n.words[0], ua[start:k]) || !followedBy(ua[k:], n.words[1:]) {
 				continue
 			}

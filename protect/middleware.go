@@ -132,7 +132,11 @@ func (m *Middleware) Handler(next http.Handler) http.Handler {
 		for _, f := range m.headers {
 			h[f.key] = f.vals
 		}
-		a, who := m.m.match(r.Header.Get("User-Agent"))
+		var ua string
+		if v := r.Header["User-Agent"]; len(v) > 0 {
+			ua = v[0]
+		}
+		a, who := m.m.match(ua)
 		if a == pass || slices.Contains(m.exempt, r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return

@@ -13,13 +13,13 @@ func exemptPaths() []string {
 	return []string{"/" + PathRobots, "/" + PathAITxt, "/" + PathTDMRep, "/" + PathLicense, "/" + PathTDMPolicy}
 }
 
-// names returns the User-Agent names whose crawler gets action a, as
+// regexNames returns the User-Agent names whose crawler gets action a, as
 // case-insensitive regular-expression alternatives (words joined by
 // white space), sorted.
-func (m *matcher) names(a action) []string {
+func (m *matcher) regexNames(a action) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, list := range m.byFirst {
+	for _, list := range m.names {
 		for _, n := range list {
 			if m.actions[n.crawler] != a {
 				continue
@@ -73,7 +73,7 @@ func quoteNginx(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`)
 func nginx(p Policy, hs []header, m *matcher, l Links) []byte {
 	var b strings.Builder
 	b.WriteString(snippetHeader(p, "#", "nginx", "The map blocks go in the http {} context, the rest in your server {} block."))
-	refuseNames, licenseNames := m.names(refuse), m.names(license)
+	refuseNames, licenseNames := m.regexNames(refuse), m.regexNames(license)
 	b.WriteString("\n# --- http {} context ---\nmap $http_user_agent $askfirst_crawler {\n    default \"\";\n")
 	if len(refuseNames) > 0 {
 		fmt.Fprintf(&b, "    %s refuse;\n", quoteNginx("~*"+uaRegexp(refuseNames)))
@@ -104,9 +104,11 @@ func nginx(p Policy, hs []header, m *matcher, l Links) []byte {
 	return []byte(b.String())
 }
 
-// quoteApache quotes a value for Apache, in double quotes.
+// quoteApache quotes a value for Apache, in double quotes: Apache's
+// configuration reader unescapes only the quote, so a regular
+// expression's backslashes stay as written.
 func quoteApache(s string) string {
-	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
+	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 }
 
 // apache writes the Apache 2.4 snippet.
@@ -119,7 +121,7 @@ func apache(p Policy, hs []header, m *matcher, l Links) []byte {
 	}
 	fmt.Fprintf(&b, "<Files %q>\n    ForceType application/rsl+xml\n</Files>\n", PathLicense)
 	fmt.Fprintf(&b, "<Files %q>\n    ForceType application/ld+json\n</Files>\n", PathTDMPolicy)
-	refuseNames, licenseNames := m.names(refuse), m.names(license)
+	refuseNames, licenseNames := m.regexNames(refuse), m.regexNames(license)
 	if len(refuseNames) > 0 {
 		fmt.Fprintf(&b, "SetEnvIfNoCase User-Agent %s askfirst_refuse\n", quoteApache(uaRegexp(refuseNames)))
 	}
@@ -161,11 +163,11 @@ func caddy(p Policy, hs []header, m *matcher, l Links) []byte {
 	fmt.Fprintf(&b, "@askfirst_rsl path /%s\nheader @askfirst_rsl Content-Type application/rsl+xml\n", PathLicense)
 	fmt.Fprintf(&b, "@askfirst_tdmpolicy path /%s\nheader @askfirst_tdmpolicy Content-Type application/ld+json\n", PathTDMPolicy)
 	exempt := strings.Join(exemptPaths(), " ")
-	if names := m.names(refuse); len(names) > 0 {
+	if names := m.regexNames(refuse); len(names) > 0 {
 		fmt.Fprintf(&b, "@askfirst_refuse {\n\theader_regexp User-Agent %s\n\tnot path %s\n}\n", bt("(?i)"+uaRegexp(names)), exempt)
 		fmt.Fprintf(&b, "respond @askfirst_refuse %s 403\n", bt(refusedText))
 	}
-	if names := m.names(license); len(names) > 0 {
+	if names := m.regexNames(license); len(names) > 0 {
 		fmt.Fprintf(&b, "@askfirst_license {\n\theader_regexp User-Agent %s\n\tnot path %s\n}\n", bt("(?i)"+uaRegexp(names)), exempt)
 		fmt.Fprintf(&b, "handle @askfirst_license {\n\theader WWW-Authenticate %s\n\trespond %s 402\n}\n", bt(challenge(l, "invalid_request", licenceError)), bt(fmt.Sprintf(licenceText, l.License)))
 		b.WriteString("# To admit crawlers that present a licence token (Authorization: License <token>), verify it with\n# your licence server (forward_auth), or serve through the Go middleware.\n")

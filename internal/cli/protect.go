@@ -191,7 +191,7 @@ func runProtectSite(ctx context.Context, e *env, args []string) int {
 		if code >= 0 {
 			return code
 		}
-		p, source, notes, err = policyFromRegistry(ctx, c, u.Hostname(), *account)
+		p, source, notes, err = policyFromRegistry(ctx, c, strings.ToLower(u.Host), *account)
 		if err != nil {
 			var ae *client.Error
 			if errors.As(err, &ae) {

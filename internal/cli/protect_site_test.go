@@ -291,3 +291,11 @@ func writtenMechanisms(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// httptestServer serves h on loopback for the test and returns its URL.
+func httptestServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
