@@ -60,12 +60,12 @@ func writeEmbedInputs(t *testing.T, dir string) []string {
 	jpeg.Encode(&j, img, nil)
 	png.Encode(&p, img)
 	files := map[string][]byte{
-		"photo.jpg": j.Bytes(),
-		"photo.png": p.Bytes(),
+		"photo.jpg":  j.Bytes(),
+		"photo.png":  p.Bytes(),
 		"photo.webp": mustRead(t, "../../signals/xmp/testdata/webp-exiftool.webp"),
-		"photo.tif": mustRead(t, "../../signals/xmp/testdata/tiff-exiftool.tif"),
-		"paper.pdf": mustRead(t, "../../signals/xmp/testdata/pdf-exiftool.pdf"),
-		"book.epub": mustRead(t, "../../signals/testdata/epub2-tdm-0.epub"),
+		"photo.tif":  mustRead(t, "../../signals/xmp/testdata/tiff-exiftool.tif"),
+		"paper.pdf":  mustRead(t, "../../signals/xmp/testdata/pdf-exiftool.pdf"),
+		"book.epub":  mustRead(t, "../../signals/testdata/epub2-tdm-0.epub"),
 	}
 	var names []string
 	for name, b := range files {
