@@ -163,18 +163,23 @@ func (p Policy) actionFor(uses []signals.Use) action {
 	return refuse
 }
 
-// isWordByte reports the bytes a User-Agent word is made of.
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
-}
-
-// fold lower-cases an ASCII byte.
-func fold(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
+// wordBytes marks the bytes a User-Agent word is made of: letters,
+// digits, "-", "_" and "."; lower maps a byte to its ASCII lower case.
+var wordBytes, lower = func() (w [256]bool, l [256]byte) {
+	for c := range 256 {
+		b := byte(c)
+		w[c] = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_' || b == '.'
+		l[c] = b
+		if b >= 'A' && b <= 'Z' {
+			l[c] = b + 'a' - 'A'
+		}
 	}
-	return c
-}
+	return w, l
+}()
+
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+func fold(c byte) byte { return lower[c] }
 
 // hashWord is FNV-1a over the lower-cased word.
 func hashWord(w string) uint64 {

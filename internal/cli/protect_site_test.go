@@ -98,6 +98,7 @@ func TestProtectSiteConsistency(t *testing.T) {
 		{"strict training", []string{"--strict-training"}},
 	}
 	tested := 0
+	var stats matrixStats
 	for _, g := range choices {
 		for _, tr := range choices {
 			for _, in := range choices {
@@ -105,7 +106,7 @@ func TestProtectSiteConsistency(t *testing.T) {
 					combo := []string{g, tr, in, se}
 					name := fmt.Sprintf("g=%s,t=%s,i=%s,s=%s", orDash(g), orDash(tr), orDash(in), orDash(se))
 					t.Run(name, func(t *testing.T) {
-						testCombo(t, ps, srv.URL, combo, modes)
+						testCombo(t, ps, srv.URL, combo, modes, &stats)
 					})
 					tested++
 				}
@@ -115,6 +116,15 @@ func TestProtectSiteConsistency(t *testing.T) {
 	if tested != 256 {
 		t.Fatalf("tested %d combinations, want 256", tested)
 	}
+	t.Logf("256 combinations: %d refused (%d with train-genai less restrictive than train-ai, 1 stating nothing); %d published, %d of them with every decided use stated, %d with %d decided uses no site format can state (reported)",
+		stats.refused, stats.refused-1, stats.published, stats.exact, stats.published-stats.exact, stats.unstatable)
+	t.Logf("with all four uses decided: %d published, %d with every use stated (every one where train-genai and train-ai agree)", stats.decided, stats.decidedExact)
+}
+
+// matrixStats counts what the matrix found.
+type matrixStats struct {
+	refused, published, exact, unstatable int
+	decided, decidedExact                 int // all four uses decided
 }
 
 func orDash(s string) string {
@@ -127,7 +137,7 @@ func orDash(s string) string {
 func testCombo(t *testing.T, ps *policySite, base string, combo []string, modes []struct {
 	name string
 	args []string
-}) {
+}, stats *matrixStats) {
 	byVerdict := map[string][]string{}
 	want := map[string]string{}
 	for k, v := range combo {
@@ -149,11 +159,13 @@ func testCombo(t *testing.T, ps *policySite, base string, combo []string, modes 
 	out, errOut, code := run(t, args...)
 	switch {
 	case len(byVerdict) == 0:
+		stats.refused++
 		if code != 2 {
 			t.Fatalf("an empty policy: exit %d, want 2\n%s", code, errOut)
 		}
 		return
 	case combo[0] != "" && combo[1] != "" && rankOf(combo[0]) < rankOf(combo[1]):
+		stats.refused++
 		if code != 2 || !strings.Contains(errOut, "train-genai is part of train-ai") {
 			t.Fatalf("train-genai %s with train-ai %s: exit %d, want 2 and why\n%s", combo[0], combo[1], code, errOut)
 		}
@@ -170,6 +182,21 @@ func testCombo(t *testing.T, ps *policySite, base string, combo []string, modes 
 	}
 	// A use no site format can state must be reported, and comes out
 	// unknown; all others as the policy says.
+	stats.published++
+	unstatable := 0
+	allDecided := !slices.Contains(combo, "")
+	defer func() {
+		if unstatable == 0 {
+			stats.exact++
+		}
+		if allDecided {
+			stats.decided++
+			if unstatable == 0 {
+				stats.decidedExact++
+			}
+		}
+		stats.unstatable += unstatable
+	}()
 	for _, u := range matrixUses {
 		if want[u] == "" {
 			continue
@@ -178,6 +205,7 @@ func testCombo(t *testing.T, ps *policySite, base string, combo []string, modes 
 			return strings.HasPrefix(w, "policy: "+u+" "+want[u]+" is stated by no format")
 		})
 		if !expressible(want, u) {
+			unstatable++
 			if !reported {
 				t.Errorf("%s %s cannot be stated on a site, and protect site did not say so: %v", u, want[u], res.Warnings)
 			}

@@ -347,3 +347,37 @@ func TestProtectSiteRemovesStale(t *testing.T) {
 		t.Errorf("a file protect site did not write was touched")
 	}
 }
+
+// An audit of a folder reads the TDMRep and IPTC reservations embedded in
+// PDF and EPUB files (issue 10: such files came out unknown and were kept).
+func TestAuditFolderDocuments(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "docs")
+	os.MkdirAll(dir, 0o755)
+	for _, f := range []string{"pdf-tdm-1.pdf", "pdf-deflated-prohibited.pdf", "epub3-tdm-policy.epub", "epub2-tdm-0.epub"} {
+		os.WriteFile(filepath.Join(dir, f), mustRead(t, filepath.Join("../../signals/testdata", f)), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "plain.pdf"), mustRead(t, "../../signals/xmp/testdata/pdf-chromium.pdf"), 0o644)
+	out := filepath.Join(t.TempDir(), "out")
+	log, code := runAudit(t, t.Context(), "--out", out, dir)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3\n%s", code, log)
+	}
+	got := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(mustRead(t, filepath.Join(out, "excluded.jsonl")))), "\n") {
+		var e struct {
+			Key      string
+			Verdicts map[string]struct{ Verdict string }
+		}
+		json.Unmarshal([]byte(l), &e)
+		got[e.Key] = e.Verdicts["train-genai"].Verdict + "/" + e.Verdicts["train-ai"].Verdict
+	}
+	want := map[string]string{"pdf-tdm-1.pdf": "deny/deny", "pdf-deflated-prohibited.pdf": "deny/deny", "epub3-tdm-policy.epub": "license/license"}
+	if len(got) != len(want) {
+		t.Errorf("excluded %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %s", k, got[k], v)
+		}
+	}
+}
