@@ -112,7 +112,7 @@ func Embed(data []byte, p Policy, o EmbedOptions) (*Embedded, error) {
 			tdm.Policy = q.Offer.Terms
 		}
 	}
-	e.replaced(data)
+	e.replaced(data, res, tdm)
 	switch e.Format {
 	case FormatJPEG, FormatPNG, FormatWebP, FormatTIFF:
 		keep("iptc")
@@ -173,24 +173,35 @@ func otherConstraints(p Policy) string {
 	return s
 }
 
-// replaced warns about existing values the new ones replace.
-func (e *Embedded) replaced(data []byte) {
+// replaced warns about existing values that differ from what is written.
+func (e *Embedded) replaced(data []byte, res *xmp.Reservation, tdm *xmp.TDM) {
+	newTDM := ""
+	if tdm != nil {
+		newTDM = map[bool]string{true: "1", false: "0"}[tdm.Reserved]
+	}
 	var old []string
+	oldTDM := func(v string) {
+		if newTDM != "" && v != newTDM {
+			old = append(old, "tdm:reservation "+v)
+		}
+	}
 	switch e.Format {
 	case FormatEPUB:
 		if r, err := epub.Read(data); err == nil {
 			for _, v := range r.Reservation {
-				old = append(old, "tdm:reservation "+v)
+				oldTDM(v)
 			}
 		}
 	case FormatJPEG, FormatPNG, FormatWebP, FormatTIFF, FormatPDF:
 		if r, _ := xmp.Read(data); r != nil {
 			for _, s := range r.DataMining {
-				old = append(old, "plus:DataMining "+s.Raw)
+				if res != nil && s.Value != res.DataMining {
+					old = append(old, "plus:DataMining "+s.Raw)
+				}
 			}
 			for _, t := range r.TDM {
 				for _, v := range t.Reservation {
-					old = append(old, "tdm:reservation "+v.Value)
+					oldTDM(v.Value)
 				}
 			}
 		}

@@ -22,6 +22,7 @@ package pdf
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -348,45 +349,26 @@ func (l *lexer) literal() (Object, error) {
 
 func (l *lexer) hex() (Object, error) {
 	l.pos++ // '<'
-	var b []byte
-	var hi byte
-	half := false
+	var digits []byte
 	for l.pos < len(l.data) {
 		c := l.data[l.pos]
 		l.pos++
-		if c == '>' {
-			if half {
-				b = append(b, hi<<4)
+		switch {
+		case c == '>':
+			if len(digits)%2 == 1 {
+				digits = append(digits, '0') // §7.3.4.3: a missing last digit is 0
+			}
+			b := make([]byte, len(digits)/2)
+			if _, err := hex.Decode(b, digits); err != nil {
+				return nil, l.errorf("bad hexadecimal string")
 			}
 			return String(b), nil
+		case isSpace(c):
+		default:
+			digits = append(digits, c)
 		}
-		if isSpace(c) {
-			continue
-		}
-		v, ok := unhex(c)
-		if !ok {
-			return nil, l.errorf("bad hexadecimal string")
-		}
-		if half {
-			b = append(b, hi<<4|v)
-		} else {
-			hi = v
-		}
-		half = !half
 	}
 	return nil, l.errorf("unterminated hexadecimal string")
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }
 
 func (l *lexer) dict(depth int) (Object, error) {

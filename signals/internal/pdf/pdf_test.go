@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/askfirst/askfirst/signals/internal/pdf"
@@ -70,7 +71,7 @@ func TestAppendRoundTrip(t *testing.T) {
 	b := pdf.Append(nil, d)
 	doc := append([]byte("%PDF-1.7\n1 0 obj\n"), b...)
 	doc = append(doc, "\nendobj\nxref\n0 2\n0000000000 65535 f\r\n0000000009 00000 n\r\ntrailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n"...)
-	doc = append(doc, []byte(itoa(len(doc)-len("xref\n0 2\n0000000000 65535 f\r\n0000000009 00000 n\r\ntrailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n")))...)
+	doc = append(doc, []byte(strconv.Itoa(len(doc)-len("xref\n0 2\n0000000000 65535 f\r\n0000000009 00000 n\r\ntrailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n")))...)
 	doc = append(doc, "\n%%EOF\n"...)
 	f, err := pdf.Open(doc)
 	if err != nil {
@@ -83,15 +84,4 @@ func TestAppendRoundTrip(t *testing.T) {
 	if !bytes.Equal(pdf.Append(nil, got), b) {
 		t.Errorf("round trip:\n got %s\nwant %s", pdf.Append(nil, got), b)
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
