@@ -30,6 +30,9 @@ type Properties struct {
 	OtherConstraints []LangText
 	// HasExtendedXMP is the xmpNote:HasExtendedXMP GUID, if any.
 	HasExtendedXMP string
+	// TDMReservation and TDMPolicy hold every tdm:reservation and
+	// tdm:policy value (W3C TDMRep, PDF; see tdm.go), in document order.
+	TDMReservation, TDMPolicy []TDMValue
 	// Warnings about the packet, such as XML read in lenient mode.
 	Warnings []string
 }
@@ -128,7 +131,8 @@ func attr(e xml.StartElement, space, local string) (string, bool) {
 
 // capture collects the value of one property element.
 type capture struct {
-	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP"
+	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP", "reservation", "policy"
+	space string
 	depth int
 	lang  string
 	text  strings.Builder
@@ -208,12 +212,14 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 					addOC(LangText{Text: strings.TrimSpace(a.Value)})
 				case isName(a.Name, NSXMPNote, "HasExtendedXMP"):
 					p.HasExtendedXMP = strings.TrimSpace(a.Value)
+				default:
+					p.addTDM(a.Name, a.Value)
 				}
 			}
 			switch {
 			case isName(t.Name, NSPlus, "DataMining"), isName(t.Name, NSPlus, "OtherConstraints"),
-				isName(t.Name, NSXMPNote, "HasExtendedXMP"):
-				c = &capture{prop: t.Name.Local, depth: depth}
+				isName(t.Name, NSXMPNote, "HasExtendedXMP"), tdmProperty(t.Name):
+				c = &capture{prop: t.Name.Local, space: t.Name.Space, depth: depth}
 				c.lang, _ = attr(t, NSXML, "lang")
 				if r, ok := attr(t, NSRDF, "resource"); ok {
 					c.items = append(c.items, LangText{Text: strings.TrimSpace(r)})
@@ -241,6 +247,10 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 					case "HasExtendedXMP":
 						if len(c.items) > 0 {
 							p.HasExtendedXMP = c.items[0].Text
+						}
+					default:
+						for _, it := range c.items {
+							p.addTDM(xml.Name{Space: c.space, Local: c.prop}, it.Text)
 						}
 					}
 					c = nil
