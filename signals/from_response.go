@@ -58,7 +58,7 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 			inline = hr.Inline
 		}
 	} else {
-		out = append(out, in.fromEmbedded(loc, resp.Header.Get("Content-Type"), resp.Body)...)
+		out = append(out, in.fromEmbedded(loc, resp.Header.Get("Content-Type"), resp.Body, &tdm)...)
 	}
 	// Everything so far was read from the target's own response.
 	stamp(out, resp.Fetched, digest(resp.Body))

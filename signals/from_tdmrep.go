@@ -157,7 +157,7 @@ func (in *Inspector) tdmrepStatements(ctx context.Context, t *tdmrepState) []Sta
 func (in *Inspector) tdmrepOffer(ctx context.Context, policy string, s *Statement) *Offer {
 	o := &Offer{Terms: policy}
 	pu, err := url.Parse(policy)
-	if err != nil || pu.Scheme != "http" && pu.Scheme != "https" {
+	if err != nil || pu.Scheme != "http" && pu.Scheme != "https" || in.Fetcher == nil {
 		return o
 	}
 	resp, err := in.Fetcher.Fetch(ctx, FetchRequest{Method: http.MethodGet, URL: policy, Limit: tdmrep.MaxPolicy, Site: true})

@@ -299,7 +299,9 @@ func (in *Inspector) inspect(ctx context.Context, rawURL, method string) ([]Stat
 // File gathers the statements embedded in a file's bytes (XMP, C2PA).
 // name is used in locations only.
 func (in *Inspector) File(ctx context.Context, name string, data []byte) []Statement {
-	out := stamp(in.fromEmbedded(name, "", data), time.Time{}, digest(data))
+	tdm := tdmrepState{}
+	out := in.fromEmbedded(name, "", data, &tdm)
+	out = stamp(append(out, in.tdmrepStatements(ctx, &tdm)...), time.Time{}, digest(data))
 	if len(out) == 0 {
 		out = append(out, Statement{
 			Mechanism: "file", Location: name, Value: fmt.Sprintf("%d bytes", len(data)),
@@ -378,8 +380,10 @@ func restrict(m map[Use]Verdict, keep []Use) map[Use]Verdict {
 }
 
 // fromEmbedded maps the metadata embedded in a file: IPTC Data Mining in
-// XMP and C2PA/CAWG training-mining assertions.
-func (in *Inspector) fromEmbedded(loc, _ string, data []byte) []Statement {
-	out := fromXMP(loc, data, in.uses())
+// XMP and C2PA/CAWG training-mining assertions; the TDMRep properties of a
+// PDF's XMP or an EPUB's package document go to tdm, last in TDMRep's
+// processing order.
+func (in *Inspector) fromEmbedded(loc, _ string, data []byte, tdm *tdmrepState) []Statement {
+	out := in.fromDocument(loc, data, tdm)
 	return append(out, fromC2PA(loc, data, in.uses())...)
 }

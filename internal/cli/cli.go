@@ -59,6 +59,7 @@ func commands() []command {
 		{"campaign", "create, sign, show or list campaigns on a registry", runCampaign},
 		{"works", "list your works on a registry, each with the declaration that applies to it", runWorks},
 		{"declarations", "list the declarations you made on a registry", runDeclarations},
+		{"protect", "publish a policy on a site (robots.txt, ai.txt, TDMRep, RSL, headers) or embed it in files", runProtect},
 		// One line per subcommand, each implemented in its own file.
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

@@ -104,6 +104,9 @@ func Extract(data []byte) (format string, packets []Packet, err error) {
 	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
 		packets, err = extractGIF(data)
 		return ContainerGIF, packets, err
+	case isPDF(data):
+		packets, err = extractPDF(data)
+		return ContainerPDF, packets, err
 	}
 	packets, err = scanPackets(data)
 	return ContainerScan, packets, err

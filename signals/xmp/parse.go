@@ -34,6 +34,9 @@ type Properties struct {
 	// dc:description (Dublin Core language alternatives), for callers that
 	// name a work after its embedded title.
 	Title, Description []LangText
+	// TDMReservation and TDMPolicy hold every tdm:reservation and
+	// tdm:policy value (W3C TDMRep, PDF; see tdm.go), in document order.
+	TDMReservation, TDMPolicy []TDMValue
 	// Warnings about the packet, such as XML read in lenient mode.
 	Warnings []string
 }
@@ -132,7 +135,8 @@ func attr(e xml.StartElement, space, local string) (string, bool) {
 
 // capture collects the value of one property element.
 type capture struct {
-	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP", "title", "description"
+	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP", "title", "description", "reservation", "policy"
+	space string
 	depth int
 	lang  string
 	text  strings.Builder
@@ -212,12 +216,15 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 					addOC(LangText{Text: strings.TrimSpace(a.Value)})
 				case isName(a.Name, NSXMPNote, "HasExtendedXMP"):
 					p.HasExtendedXMP = strings.TrimSpace(a.Value)
+				default:
+					p.addTDM(a.Name, a.Value)
 				}
 			}
 			switch {
 			case isName(t.Name, NSPlus, "DataMining"), isName(t.Name, NSPlus, "OtherConstraints"),
-				isName(t.Name, NSXMPNote, "HasExtendedXMP"), isName(t.Name, NSDC, "title"), isName(t.Name, NSDC, "description"):
-				c = &capture{prop: t.Name.Local, depth: depth}
+				isName(t.Name, NSXMPNote, "HasExtendedXMP"), isName(t.Name, NSDC, "title"), isName(t.Name, NSDC, "description"),
+				tdmProperty(t.Name):
+				c = &capture{prop: t.Name.Local, space: t.Name.Space, depth: depth}
 				c.lang, _ = attr(t, NSXML, "lang")
 				if r, ok := attr(t, NSRDF, "resource"); ok {
 					c.items = append(c.items, LangText{Text: strings.TrimSpace(r)})
@@ -250,6 +257,10 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 						p.Title = append(p.Title, c.items[:min(len(c.items), MaxValues)]...)
 					case "description":
 						p.Description = append(p.Description, c.items[:min(len(c.items), MaxValues)]...)
+					default:
+						for _, it := range c.items {
+							p.addTDM(xml.Name{Space: c.space, Local: c.prop}, it.Text)
+						}
 					}
 					c = nil
 				}

@@ -207,7 +207,7 @@ func TestReadContainers(t *testing.T) {
 			want{"tiff", []xmp.Value{xmp.ProhibitedAIMLTraining}, []string{"tag 700 IFD0"}, 0}},
 		{"gif", gifWith(t, []byte(prohibited)),
 			want{"gif", []xmp.Value{xmp.ProhibitedAIMLTraining}, []string{"application extension XMP DataXMP"}, 0}},
-		{"scan", []byte("%PDF-1.7\n1 0 obj<</Type/Metadata>>stream\n" + prohibited + "\nendstream"),
+		{"scan", []byte("\x00\x00\x00\x18ftypmp42 uuid" + prohibited),
 			want{"scan", []xmp.Value{xmp.ProhibitedAIMLTraining}, []string{"xpacket"}, 1}},
 		{"jpeg without xmp", plainJPEG(t), want{"jpeg", nil, nil, 0}},
 		{"png without xmp", plainPNG(t), want{"png", nil, nil, 0}},
