@@ -7,6 +7,7 @@ require (
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/parquet-go/parquet-go v0.32.0
 	github.com/schollz/progressbar/v3 v3.19.1
+	github.com/veraison/go-cose v1.3.0
 	github.com/zeebo/blake3 v0.2.4
 	golang.org/x/image v0.48.0
 	golang.org/x/mod v0.43.0

@@ -64,10 +64,10 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 	stamp(out, resp.Fetched, digest(resp.Body))
 	out = append(out, stamp(in.tdmrepStatements(ctx, &tdm), resp.Fetched, digest(resp.Body))...)
 	if len(rslURLs) > 0 {
-		out = append(out, in.fromRSLDocuments(ctx, u, rslURLs, loc+" Link rel=license")...)
+		out = append(out, in.fromRSLDocuments(ctx, u, rslURLs, loc+" Link rel=license", in.uses())...)
 	}
 	for i, doc := range inline {
-		out = append(out, stamp(rslDocument(u, fmt.Sprintf("%s inline <script type=application/rsl+xml> #%d", loc, i+1), loc, doc, in.uses()), resp.Fetched, digest(resp.Body))...)
+		out = append(out, stamp(rslDocument(u, fmt.Sprintf("%s inline <script type=application/rsl+xml> #%d", loc, i+1), loc, doc, in.uses(), in.profile()), resp.Fetched, digest(resp.Body))...)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/askfirst/askfirst/signals/robotstxt"
+	"github.com/askfirst/askfirst/signals/rsl"
 )
 
 // Size caps for what Inspector reads (every input is untrusted). The
@@ -112,6 +113,18 @@ type Inspector struct {
 	// Google-Extended, ...) as a reservation of train-genai and train-ai
 	// (digest §14.4, "strict training-reservation mode").
 	StrictTraining bool
+	// User is the developer's user class for RSL licences restricted by
+	// user (commercial, non-commercial, education, government, personal;
+	// see rsl.UserClasses); empty means commercial, the class licences
+	// restrict most, so that no licence written for non-commercial,
+	// educational or personal use is taken to cover a developer who did
+	// not say which they are.
+	User string
+	// Geo is the ISO 3166-1 alpha-2 code of the country where the
+	// developer uses the content, for RSL licences restricted by region;
+	// empty means undeclared, and a licence limited to some regions or
+	// excluding some then covers the developer nowhere.
+	Geo string
 
 	mu   sync.Mutex
 	memo map[string]any
@@ -128,6 +141,16 @@ func (in *Inspector) token(u Use) string {
 		return in.Agent
 	}
 	return "askfirst"
+}
+
+// profile returns the developer's profile for RSL licences (User and Geo,
+// with User's default).
+func (in *Inspector) profile() rsl.Profile {
+	p := rsl.Profile{User: in.User, Geo: in.Geo}
+	if p.User == "" {
+		p.User = rsl.UserCommercial
+	}
+	return p
 }
 
 func (in *Inspector) uses() []Use {

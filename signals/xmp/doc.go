@@ -1,6 +1,7 @@
 // Package xmp reads and writes the IPTC Photo Metadata "Data Mining"
 // reservation (plus:DataMining, with plus:OtherConstraints) carried in the XMP
-// packets embedded in image files.
+// packets embedded in image files. ParsePacket also returns the Dublin Core
+// title and description, by which a file's work is named.
 //
 // It implements the reading side of signals.md §9 (IPTC Photo Metadata
 // Standard 2023.1 and later, property "Data Mining", PLUS controlled

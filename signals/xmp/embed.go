@@ -129,7 +129,7 @@ func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 		return nil, fmt.Errorf("embed xmp: %w", err)
 	}
 	for _, s := range segs {
-		if s.marker == 0xEB && bytes.HasPrefix(s.payload, []byte("JP")) && bytes.Contains(s.payload, c2paStoreType) {
+		if s.Marker == 0xEB && bytes.HasPrefix(s.Payload, []byte("JP")) && bytes.Contains(s.Payload, c2paStoreType) {
 			if err := refuseC2PA("JPEG", r); err != nil {
 				return nil, err
 			}
@@ -139,12 +139,12 @@ func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 	insertAt := 2
 	leading := true
 	for i, s := range segs {
-		if s.marker == 0xE1 && bytes.HasPrefix(s.payload, jpegXMPPrefix) {
+		if s.Marker == 0xE1 && bytes.HasPrefix(s.Payload, jpegXMPPrefix) {
 			target = i
 			break
 		}
-		if leading && (s.marker == 0xE0 || s.marker == 0xE1) {
-			insertAt = s.end
+		if leading && (s.Marker == 0xE0 || s.Marker == 0xE1) {
+			insertAt = s.End
 		} else {
 			leading = false
 		}
@@ -153,11 +153,11 @@ func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 	var from, to int
 	if target >= 0 {
 		s := segs[target]
-		if err := checkOnlyTarget(img, int64(s.start), true); err != nil {
+		if err := checkOnlyTarget(img, int64(s.Start), true); err != nil {
 			return nil, err
 		}
-		packet, err = MergePacket(s.payload[len(jpegXMPPrefix):], r)
-		from, to = s.start, s.end
+		packet, err = MergePacket(s.Payload[len(jpegXMPPrefix):], r)
+		from, to = s.Start, s.End
 	} else {
 		if err := checkOnlyTarget(img, 0, false); err != nil {
 			return nil, err
@@ -197,21 +197,21 @@ func EmbedPNG(img []byte, r Reservation) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embed xmp: %w", err)
 	}
-	if len(chunks) == 0 || chunks[0].typ != "IHDR" {
+	if len(chunks) == 0 || !chunks[0].Is("IHDR") {
 		return nil, fmt.Errorf("embed xmp: PNG does not start with IHDR: %w", ErrMalformed)
 	}
 	for _, c := range chunks {
-		if c.typ == "caBX" {
+		if c.Is("caBX") {
 			if err := refuseC2PA("PNG", r); err != nil {
 				return nil, err
 			}
 		}
 	}
 	var packet []byte
-	from, to := chunks[0].end, chunks[0].end
+	from, to := chunks[0].End, chunks[0].End
 	found := false
 	for _, c := range chunks {
-		if c.typ != "iTXt" {
+		if !c.Is("iTXt") {
 			continue
 		}
 		kw, text, terr := pngText(c)
@@ -221,13 +221,13 @@ func EmbedPNG(img []byte, r Reservation) ([]byte, error) {
 		if terr != nil {
 			return nil, fmt.Errorf("embed xmp: %w", terr)
 		}
-		if err := checkOnlyTarget(img, int64(c.start), true); err != nil {
+		if err := checkOnlyTarget(img, int64(c.Start), true); err != nil {
 			return nil, err
 		}
 		if packet, err = MergePacket(text, r); err != nil {
 			return nil, err
 		}
-		from, to, found = c.start, c.end, true
+		from, to, found = c.Start, c.End, true
 		break
 	}
 	if !found {

@@ -30,6 +30,10 @@ type Properties struct {
 	OtherConstraints []LangText
 	// HasExtendedXMP is the xmpNote:HasExtendedXMP GUID, if any.
 	HasExtendedXMP string
+	// Title and Description hold the items of dc:title and
+	// dc:description (Dublin Core language alternatives), for callers that
+	// name a work after its embedded title.
+	Title, Description []LangText
 	// TDMReservation and TDMPolicy hold every tdm:reservation and
 	// tdm:policy value (W3C TDMRep, PDF; see tdm.go), in document order.
 	TDMReservation, TDMPolicy []TDMValue
@@ -131,7 +135,7 @@ func attr(e xml.StartElement, space, local string) (string, bool) {
 
 // capture collects the value of one property element.
 type capture struct {
-	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP", "reservation", "policy"
+	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP", "title", "description", "reservation", "policy"
 	space string
 	depth int
 	lang  string
@@ -218,7 +222,8 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 			}
 			switch {
 			case isName(t.Name, NSPlus, "DataMining"), isName(t.Name, NSPlus, "OtherConstraints"),
-				isName(t.Name, NSXMPNote, "HasExtendedXMP"), tdmProperty(t.Name):
+				isName(t.Name, NSXMPNote, "HasExtendedXMP"), isName(t.Name, NSDC, "title"), isName(t.Name, NSDC, "description"),
+				tdmProperty(t.Name):
 				c = &capture{prop: t.Name.Local, space: t.Name.Space, depth: depth}
 				c.lang, _ = attr(t, NSXML, "lang")
 				if r, ok := attr(t, NSRDF, "resource"); ok {
@@ -248,6 +253,10 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 						if len(c.items) > 0 {
 							p.HasExtendedXMP = c.items[0].Text
 						}
+					case "title":
+						p.Title = append(p.Title, c.items[:min(len(c.items), MaxValues)]...)
+					case "description":
+						p.Description = append(p.Description, c.items[:min(len(c.items), MaxValues)]...)
 					default:
 						for _, it := range c.items {
 							p.addTDM(xml.Name{Space: c.space, Local: c.prop}, it.Text)

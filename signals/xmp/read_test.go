@@ -8,8 +8,10 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"github.com/askfirst/askfirst/signals/xmp"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/askfirst/askfirst/internal/testfiles"
+	"github.com/askfirst/askfirst/signals/xmp"
 )
 
 func TestParseValue(t *testing.T) {
@@ -89,6 +91,22 @@ func TestParsePacket(t *testing.T) {
 				t.Errorf("ParsePacket(%q) mismatch (-want +got):\n%s", tt.packet, diff)
 			}
 		})
+	}
+}
+
+// TestParsePacketTitle: the Dublin Core title and description, by which a
+// file's work is named (internal/identify's Meta-Code), come with their
+// languages.
+func TestParsePacketTitle(t *testing.T) {
+	p, err := xmp.ParsePacket(testfiles.Packet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]xmp.LangText{{Lang: "x-default", Text: "Lighthouse at dawn"}}, p.Title); diff != "" {
+		t.Errorf("Title (-want +got):\n%s", diff)
+	}
+	if len(p.Description) != 0 || len(p.DataMining) != 1 {
+		t.Errorf("Description = %+v, DataMining = %q; want none and one", p.Description, p.DataMining)
 	}
 }
 
