@@ -40,6 +40,12 @@ type WebReader interface {
 	// DeclarationsOnBehalfOf returns up to limit declarations that another
 	// account made for memberID, ordered by ID, after after.
 	DeclarationsOnBehalfOf(memberID, after string, limit int) ([]Declaration, error)
+	// WorksRegisteredFor returns up to limit works of memberID that another
+	// account registered for it, ordered by ID, after after.
+	WorksRegisteredFor(memberID, after string, limit int) ([]Work, error)
+	// SignaturesByAccount returns the campaign signatures an account made,
+	// oldest first.
+	SignaturesByAccount(accountID string) ([]Signature, error)
 }
 
 // WebWriter writes the web app's tables and the campaign changes its

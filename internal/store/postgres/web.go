@@ -166,3 +166,16 @@ func (t *tx) SetSignatureHidden(campaignID, signatureID string, hidden bool) err
 	_, err := t.exec(op, q, signatureID)
 	return err
 }
+
+func (t *tx) WorksRegisteredFor(memberID, after string, limit int) ([]store.Work, error) {
+	return t.works("works registered for "+memberID, `SELECT `+workCols+` FROM works w
+		WHERE w.account_id = $1 AND w.registered_by <> w.account_id AND w.id > $2 ORDER BY w.id LIMIT $3`, memberID, after, clampLimit(limit))
+}
+
+func (t *tx) SignaturesByAccount(accountID string) ([]store.Signature, error) {
+	return queryList(t, "signatures by "+accountID, scanSignature,
+		`SELECT id, campaign_id, account_id, name, role, domain, listed, declaration_id, created_at, log_index,
+		 h.signature_id IS NOT NULL AS hidden
+		 FROM signatures s LEFT JOIN signatures_hidden h ON h.signature_id = s.id
+		 WHERE account_id = $1 ORDER BY created_at, id`, accountID)
+}

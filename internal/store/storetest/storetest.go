@@ -40,6 +40,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Secrets", func(t *testing.T) { testSecrets(t, open(t)) })
 	t.Run("MemberDelegations", func(t *testing.T) { testMemberDelegations(t, open(t)) })
 	t.Run("DeclarationsOnBehalfOf", func(t *testing.T) { testDeclarationsOnBehalfOf(t, open(t)) })
+	t.Run("WorksRegisteredFor", func(t *testing.T) { testWorksRegisteredFor(t, open(t)) })
+	t.Run("SignaturesByAccount", func(t *testing.T) { testSignaturesByAccount(t, open(t)) })
 	t.Run("Log", func(t *testing.T) { testLog(t, open(t)) })
 	t.Run("Rollback", func(t *testing.T) { testRollback(t, open(t)) })
 	t.Run("ConflictKeepsTxUsable", func(t *testing.T) { testConflictKeepsTxUsable(t, open(t)) })

@@ -293,3 +293,64 @@ func testDeclarationsOnBehalfOf(t *testing.T, s store.Store) {
 		return nil
 	})
 }
+
+func testWorksRegisteredFor(t *testing.T, s store.Store) {
+	seedAccounts(t, s, "a1", "o1")
+	own := work("w1", "a1", 1)
+	byOrg := work("w2", "a1", 2)
+	byOrg.RegisteredBy = "o1"
+	orgOwn := work("w3", "o1", 3)
+	mustUpdate(t, s, func(tx store.Tx) error {
+		for _, w := range []store.Work{own, byOrg, orgOwn} {
+			if err := tx.CreateWork(w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	mustView(t, s, func(tx store.ReadTx) error {
+		got, err := tx.WorksRegisteredFor("a1", "", 0)
+		if err != nil {
+			return err
+		}
+		check(t, "WorksRegisteredFor(a1)", got, []store.Work{byOrg})
+		got, err = tx.WorksRegisteredFor("o1", "", 0)
+		if err != nil {
+			return err
+		}
+		check(t, "WorksRegisteredFor(o1)", got, []store.Work(nil))
+		return nil
+	})
+}
+
+func testSignaturesByAccount(t *testing.T, s store.Store) {
+	seedAccounts(t, s, "a1", "a2", "o1")
+	c1 := store.Campaign{ID: "c1", AccountID: "o1", Title: "One", Statement: "1", CreatedAt: t0, LogIndex: 1}
+	c2 := store.Campaign{ID: "c2", AccountID: "o1", Title: "Two", Statement: "2", CreatedAt: t0, LogIndex: 2}
+	s1 := store.Signature{ID: "s1", CampaignID: "c1", AccountID: "a1", Name: "Ada", Listed: true, CreatedAt: t0, LogIndex: 3}
+	s2 := store.Signature{ID: "s2", CampaignID: "c2", AccountID: "a1", Name: "Ada", CreatedAt: t0.Add(time.Second), LogIndex: 4}
+	s3 := store.Signature{ID: "s3", CampaignID: "c1", AccountID: "a2", Name: "Bo", CreatedAt: t0, LogIndex: 5}
+	mustUpdate(t, s, func(tx store.Tx) error {
+		for _, c := range []store.Campaign{c1, c2} {
+			if err := tx.CreateCampaign(c); err != nil {
+				return err
+			}
+		}
+		for _, g := range []store.Signature{s1, s2, s3} {
+			if err := tx.AddSignature(g); err != nil {
+				return err
+			}
+		}
+		return tx.SetSignatureHidden("c1", "s1", true)
+	})
+	mustView(t, s, func(tx store.ReadTx) error {
+		got, err := tx.SignaturesByAccount("a1")
+		if err != nil {
+			return err
+		}
+		h1 := s1
+		h1.Hidden = true
+		check(t, "SignaturesByAccount(a1)", got, []store.Signature{h1, s2})
+		return nil
+	})
+}
