@@ -50,11 +50,11 @@ func commands() []command {
 		{"audit", "audit a training dataset: cleared dataset, evidence, licensing bill", runAudit},
 		{"serve", "run the registry: API, log and web page (SQLite in ./askfirst-data by default)", runServe},
 		{"verify", "monitor a registry's log and verify receipts offline", runVerify},
-		{"account", "create an account on a registry and get its API token", runAccount},
+		{"account", "create an account on a registry (and its API token), delegate to an organisation or revoke that", runAccount},
 		{"register", "register files as works on a registry (codes computed locally) with a declaration", runRegister},
 		{"lookup", "look files, URLs or ISCCs up in a registry: matching works and their declarations", runLookup},
 		{"declare", "declare deny, allow or licence per use for a work, your account, a domain or a URL prefix", runDeclare},
-		{"key", "register an Ed25519 public key for self-signed declarations", runKey},
+		{"key", "register or revoke an Ed25519 public key for self-signed declarations", runKey},
 		{"domain", "claim a domain on a registry and verify it (token at /.well-known/askfirst.txt or DNS)", runDomain},
 		{"campaign", "create, sign or show a campaign on a registry", runCampaign},
 		// One line per subcommand, each implemented in its own file.
