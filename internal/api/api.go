@@ -1,8 +1,10 @@
 // Package api serves the registry's HTTP JSON API under /v1 (DESIGN §6):
-// bearer-token authentication, RFC 9457 problem+json errors, body and batch
+// bearer-token authentication (or the web app's session, see
+// SessionAuthenticator), RFC 9457 problem+json errors, body and batch
 // caps, per-token rate limits, Prometheus metrics at /metrics, health at
 // /healthz, the OpenAPI 3.1 document at /v1/openapi.json, and the log at
-// /checkpoint and /tile/ (internal/ledger).
+// /checkpoint and /tile/ (internal/ledger). The web pages are
+// internal/web's; the server composes both on one mux.
 package api
 
 import (
@@ -100,8 +102,6 @@ func New(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(openAPI)
 	})
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.HandleFunc("GET /campaigns/{id}", s.campaignPage)
 	return s, nil
 }
 

@@ -48,7 +48,7 @@ func commands() []command {
 		{"id", "compute the ISCC content codes (and PDQ) of files", runID},
 		{"check", "check URLs and files against every AI-use signal, per use", runCheck},
 		{"audit", "audit a training dataset: cleared dataset, evidence, licensing bill", runAudit},
-		{"serve", "run the registry: API, log and web page (SQLite in ./askfirst-data by default)", runServe},
+		{"serve", "run the registry: API, log and web app (SQLite in ./askfirst-data by default)", runServe},
 		{"verify", "monitor a registry's log and verify receipts offline", runVerify},
 		{"account", "create an account on a registry (and its API token), delegate to an organisation or revoke that", runAccount},
 		{"register", "register files as works on a registry (codes computed locally) with a declaration", runRegister},

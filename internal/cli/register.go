@@ -164,7 +164,7 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 		if j.err != nil {
 			e.warnf("%v; registered by its Data- and Instance-Code only", j.err)
 		}
-		w := workInput(j.res)
+		w := registry.WorkFromIdentity(j.res)
 		w.Title, w.Creator = *title, *creator
 		if *locator != "" {
 			w.Locators = []string{*locator}
@@ -198,20 +198,6 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 		return ExitFailure
 	}
 	return ExitOK
-}
-
-// workInput is the work to register for a file's codes.
-func workInput(res *identify.Result) registry.WorkInput {
-	w := registry.WorkInput{ISCC: res.ISCC, Datahash: res.Datahash, Mediatype: res.MediaType, Filesize: res.Filesize}
-	for _, u := range []string{res.Units.Meta, res.Units.Content, res.Units.Data, res.Units.Instance} {
-		if u != "" {
-			w.Units = append(w.Units, u)
-		}
-	}
-	if res.PDQ != nil {
-		w.PDQ, w.PDQQuality = res.PDQ.Hash, res.PDQ.Quality
-	}
-	return w
 }
 
 // registerRun is the state of one register command.

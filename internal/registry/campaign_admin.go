@@ -162,3 +162,35 @@ func (r *Registry) Campaigns(ctx context.Context, accountID string, limit int) (
 	})
 	return out, err
 }
+
+// SignatureOf returns the signature accountID made on campaign id, and
+// whether there is one.
+func (r *Registry) SignatureOf(ctx context.Context, accountID, id string) (store.Signature, bool, error) {
+	var out store.Signature
+	found := false
+	err := r.st.View(ctx, func(tx store.ReadTx) error {
+		sigs, err := tx.SignaturesByAccount(accountID)
+		for _, s := range sigs {
+			if s.CampaignID == id {
+				out, found = s, true
+			}
+		}
+		return err
+	})
+	return out, found, err
+}
+
+// CampaignPage returns up to limit signatures of a campaign p's account
+// published, listed or not, after the ID after (its moderation page).
+func (r *Registry) CampaignPage(ctx context.Context, p Principal, id, after string, limit int) ([]store.Signature, error) {
+	var out []store.Signature
+	err := r.st.View(ctx, func(tx store.ReadTx) error {
+		if _, err := ownCampaign(tx, p, id); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.Signatures(id, false, after, limit)
+		return err
+	})
+	return out, err
+}

@@ -399,3 +399,18 @@ func (r *Registry) Secret(ctx context.Context, name string, size int) ([]byte, e
 	}
 	return v, nil
 }
+
+// AccountByLogin returns the account that signs in to the web app with
+// name (compared as LoginName does), or store.ErrNotFound.
+func (r *Registry) AccountByLogin(ctx context.Context, name string) (store.Account, error) {
+	var a store.Account
+	err := r.st.View(ctx, func(tx store.ReadTx) error {
+		c, err := tx.CredentialByLogin(LoginName(name))
+		if err != nil {
+			return err
+		}
+		a, err = tx.Account(c.AccountID)
+		return err
+	})
+	return a, err
+}
