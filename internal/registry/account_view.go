@@ -354,3 +354,14 @@ func (r *Registry) AccountLogRefs(ctx context.Context, accountID string) ([]LogR
 	}
 	return out, nil
 }
+
+// Domains returns an account's domain claims, pending and verified.
+func (r *Registry) Domains(ctx context.Context, accountID string) ([]store.DomainClaim, error) {
+	var out []store.DomainClaim
+	err := r.st.View(ctx, func(tx store.ReadTx) error {
+		var err error
+		out, err = tx.DomainClaims(accountID)
+		return err
+	})
+	return out, err
+}

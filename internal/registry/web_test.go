@@ -5,19 +5,15 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/note"
-
 	"github.com/askfirst/askfirst/internal/jcs"
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/registry"
 	"github.com/askfirst/askfirst/internal/store"
-	"github.com/askfirst/askfirst/internal/store/sqlite"
 )
 
 // clock is a settable time source for registry.Config.Now.
@@ -35,28 +31,8 @@ func (c *clock) add(d time.Duration) {
 
 func newClockedRegistry(t *testing.T) (*registry.Registry, *clock) {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	skey, _, err := note.GenerateKey(rand.Reader, "test.askfirst.example/log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	led, err := ledger.New(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := led.Init(t.Context(), st); err != nil {
-		t.Fatal(err)
-	}
 	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	r, err := registry.New(t.Context(), registry.Config{Store: st, Ledger: led, Now: c.now, Verifier: fakeVerifier{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r, c
+	return openRegistry(t, func(cfg *registry.Config) { cfg.Now, cfg.Verifier = c.now, fakeVerifier{} }), c
 }
 
 // logEntries returns every entry of r's log as text.

@@ -65,17 +65,21 @@ func axeSource(t testing.TB) string {
 
 // browser is one Chromium with a fresh profile.
 type browser struct {
-	t     *testing.T
+	t     testing.TB
 	alloc context.Context
 	root  context.Context
 	shots string
 	axe   string
 	mu    sync.Mutex
 	seen  map[string]bool // pages screenshotted
+	// profile is the browser's user data folder, which names its
+	// processes.
+	profile string
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	exe := chromium(t)
+	profile := t.TempDir()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -91,7 +95,7 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.Flag("disable-default-apps", true),
 		chromedp.Flag("metrics-recording-only", true),
 		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	}
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -111,20 +115,20 @@ func newBrowser(t *testing.T) *browser {
 		t.Fatal(err)
 	}
 	t.Logf("screenshots in %s", shots)
-	return &browser{t: t, alloc: alloc, root: root, shots: shots, axe: axeSource(t), seen: map[string]bool{}}
+	return &browser{t: t, alloc: alloc, root: root, shots: shots, axe: axeSource(t), seen: map[string]bool{}, profile: profile}
 }
 
 // tab is one browsing context with its own cookies (a person).
 type tab struct {
 	b    *browser
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	base string
 }
 
 // person opens a new browser context: its own cookies, like another
 // person on another computer.
-func (b *browser) person(t *testing.T, base string) *tab {
+func (b *browser) person(t testing.TB, base string) *tab {
 	ctx, cancel := chromedp.NewContext(b.root, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	// The first action starts the tab's target, which lives as long as the
@@ -650,5 +654,55 @@ func verifyZip(t *testing.T, app *testApp, b64 string) {
 	args := append([]string{"verify", "--allow-private", "--state", filepath.Join(dir, "state.json"), "--registry", app.URL}, paths...)
 	if code := cli.Main(t.Context(), args, strings.NewReader(""), &stdout, &stderr); code != 0 {
 		t.Errorf("askfirst verify on the downloaded receipts: exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestBrowserWithoutWasm: a registry whose WebAssembly module is not
+// built says so on the register page, and the page sends each file to be
+// hashed on the registry and discarded; the codes are askfirst id's.
+func TestBrowserWithoutWasm(t *testing.T) {
+	b := newBrowser(t)
+	static := t.TempDir()
+	entries, err := os.ReadDir("static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() == "askfirst.wasm" || e.Name() == "wasm_exec.js" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("static", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(static, e.Name()), data, 0o644)
+	}
+	app := startApp(t, appOptions{static: static})
+	if app.app.WasmMissing() == "" {
+		t.Fatal("WasmMissing says nothing is missing")
+	}
+	p := b.person(t, app.URL)
+	p.visit("/join")
+	p.typeInto("#name", "Kim")
+	p.typeInto("#password", "no webassembly here")
+	p.typeInto("#password2", "no webassembly here")
+	p.submit(`form[action="/join"] button[type=submit]`)
+	p.visit("/register")
+	if msg := p.text(".notice.warn"); !strings.Contains(msg, "sent to the registry, hashed there and discarded") {
+		t.Errorf("register page without the module says %q", msg)
+	}
+	p.page("register-upload")
+	file := filepath.Join("..", "..", "testdata", "samples", "mandelbrot.jpg")
+	abs, _ := filepath.Abs(file)
+	p.do(chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{abs}))
+	p.wait(`document.getElementById('run').dataset.done === 'yes'`, time.Minute)
+	got := eval[row](p, `(r => ({Name: r.dataset.name, ISCC: r.dataset.iscc, Datahash: r.dataset.datahash, PDQ: r.dataset.pdq,
+		State: r.dataset.state, Status: r.cells[2].textContent}))(document.querySelector('#files-table tbody tr'))`)
+	want, err := identify.File(t.Context(), file, identify.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != "registered" || got.ISCC != want.ISCC || got.Datahash != want.Datahash || got.PDQ != want.PDQ.Hash {
+		t.Errorf("uploaded: %+v; askfirst id: iscc %s datahash %s pdq %s", got, want.ISCC, want.Datahash, want.PDQ.Hash)
 	}
 }

@@ -73,12 +73,12 @@ func (s *Server) renderDeclare(w http.ResponseWriter, r *http.Request, ws *regis
 			d.Selected[x.Work.ID] = true
 		}
 	}
-	v, err := s.reg.Account(ctx, id)
+	claims, err := s.reg.Domains(ctx, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	for _, c := range v.Domains {
+	for _, c := range claims {
 		if c.State == store.DomainVerified {
 			d.Domains = append(d.Domains, c.Domain)
 		}

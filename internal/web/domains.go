@@ -24,12 +24,11 @@ func (s *Server) domainsPage(w http.ResponseWriter, r *http.Request, ws *registr
 }
 
 func (s *Server) renderDomains(w http.ResponseWriter, r *http.Request, ws *registry.WebSession, status int, d domainsData) {
-	v, err := s.reg.Account(r.Context(), ws.Principal.Account.ID)
-	if err != nil {
+	var err error
+	if d.Claims, err = s.reg.Domains(r.Context(), ws.Principal.Account.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d.Claims = v.Domains
 	s.render(w, r, status, "domains", "Your domains", d)
 }
 

@@ -119,9 +119,11 @@
 			doneBytes += (item.size - last) / 2;
 			item.res = res;
 			const row = item.row;
-			if (res.iscc) row.dataset.iscc = res.iscc;
-			if (res.datahash) row.dataset.datahash = res.datahash;
-			if (res.pdq) row.dataset.pdq = res.pdq.hash;
+			// Every row with codes carries the three attributes, empty when
+			// a code does not apply (no ISCC-CODE for audio, no PDQ for text).
+			row.dataset.iscc = res.iscc || '';
+			row.dataset.pdq = res.pdq ? res.pdq.hash : '';
+			row.dataset.datahash = res.datahash || '';
 			row.cells[3].textContent = res.iscc || (res.units && res.units.data ? 'Data-Code ' + res.units.data : '');
 			if (!res.units || !res.units.data) {
 				counts.failed++;
@@ -246,9 +248,9 @@
 				try {
 					const out = await askfirst.api('POST', '/v1/works/upload?' + q, item.file);
 					const w = out.works[0];
-					if (w.work.iscc) item.row.dataset.iscc = w.work.iscc;
-					if (w.work.datahash) item.row.dataset.datahash = w.work.datahash;
-					if (w.work.pdq) item.row.dataset.pdq = w.work.pdq;
+					item.row.dataset.iscc = w.work.iscc || '';
+					item.row.dataset.pdq = w.work.pdq || '';
+					item.row.dataset.datahash = w.work.datahash || '';
 					item.row.cells[3].textContent = w.work.iscc || '';
 					doneBytes += item.size / 2;
 					done(item, w);
