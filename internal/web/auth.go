@@ -55,7 +55,12 @@ type joinData struct {
 }
 
 func (s *Server) joinPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "join", "Join", joinData{Kind: store.KindCreator, Next: safeNext(r.URL.Query().Get("next"))})
+	next := safeNext(r.URL.Query().Get("next"))
+	if s.session(r) != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "join", "Join", joinData{Kind: store.KindCreator, Next: next})
 }
 
 func (s *Server) join(w http.ResponseWriter, r *http.Request) {
