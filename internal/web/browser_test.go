@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/askfirst/askfirst/internal/cli"
@@ -267,6 +269,25 @@ func (tb *tab) page(name string) {
 	b.mu.Unlock()
 }
 
+// dropFiles drops files or folders on the element sel, as a person drags
+// them from a file manager (the DevTools protocol's Input.dispatchDragEvent).
+func dropFiles(sel string, paths []string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		var v chromedp.Void
+		box, err := chromedp.Evaluate[[]float64]("(r => [r.x + r.width/2, r.y + r.height/2])(document.querySelector("+"'"+sel+"'"+").getBoundingClientRect())")(ctx, t)
+		if err != nil {
+			return v, err
+		}
+		data := &input.DragData{Files: paths, DragOperationsMask: 1}
+		for _, typ := range []input.DispatchDragEventType{input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop} {
+			if _, err := cdp.Call(ctx, t, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: box[0], Y: box[1], Data: data}); err != nil {
+				return v, err
+			}
+		}
+		return v, nil
+	}
+}
+
 // row is a file row of the register page.
 type row struct {
 	Name, ISCC, Datahash, PDQ, State, Status, Work string
@@ -326,10 +347,11 @@ func TestBrowserFlows(t *testing.T) {
 	jane.wait(`document.querySelector('[data-index]') && document.querySelector('[data-index]').dataset.verified === 'yes'`, time.Minute)
 	jane.page("done")
 
-	// Register the folder: codes computed in the browser.
+	// Register the folder, dropped on the page: codes computed in the
+	// browser.
 	jane.visit("/register")
 	jane.page("register-empty")
-	jane.do(chromedp.SetUploadFiles(chromedp.CSS("#files"), files))
+	jane.do(dropFiles("#drop", []string{folder}))
 	jane.wait(`document.getElementById('run').dataset.done === 'yes'`, 3*time.Minute)
 	rows := eval[[]row](jane, `Array.from(document.querySelectorAll('#files-table tbody tr')).map(r => ({
 		Name: r.dataset.name, ISCC: r.dataset.iscc || '', Datahash: r.dataset.datahash || '', PDQ: r.dataset.pdq || '',
@@ -340,6 +362,10 @@ func TestBrowserFlows(t *testing.T) {
 	}
 	works := map[string]string{} // file name → work ID
 	for _, r := range rows {
+		if !strings.HasPrefix(r.Name, "portfolio/") {
+			t.Errorf("dropped file %q: want its path in the dropped folder", r.Name)
+		}
+		r.Name = filepath.Base(r.Name)
 		want, err := identify.File(t.Context(), filepath.Join(folder, r.Name), identify.Options{})
 		if err != nil && !strings.HasSuffix(r.Name, ".wav") {
 			t.Fatalf("askfirst id %s: %v", r.Name, err)
