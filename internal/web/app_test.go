@@ -192,6 +192,16 @@ func (v *visitor) apiCall(method, path, body string, withCSRF bool, header ...st
 	return resp.StatusCode, string(b)
 }
 
+// TestMain removes the WebAssembly module the tests built, if they built
+// one.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if wasmDir != "" && wasmDir != "static" {
+		os.RemoveAll(wasmDir)
+	}
+	os.Exit(code)
+}
+
 // wasmStatic returns a folder of the app's static assets with the
 // WebAssembly module and wasm_exec.js, building them (as go generate
 // does) when the embedded assets lack them.
