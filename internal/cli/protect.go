@@ -16,6 +16,7 @@ import (
 	"github.com/askfirst/askfirst/client"
 	"github.com/askfirst/askfirst/internal/capped"
 	"github.com/askfirst/askfirst/internal/identify"
+	"github.com/askfirst/askfirst/internal/registry"
 	"github.com/askfirst/askfirst/protect"
 	"github.com/askfirst/askfirst/signals"
 	"github.com/askfirst/askfirst/wire"
@@ -552,7 +553,7 @@ func (e *env) registerEmbedded(ctx context.Context, c *client.Client, terms []wi
 			continue
 		}
 		ok = append(ok, j)
-		works = append(works, workInput(j.res))
+		works = append(works, registry.WorkFromIdentity(j.res))
 	}
 	for start := 0; start < len(works); start += r.batch {
 		end := min(start+r.batch, len(works))
