@@ -3,11 +3,14 @@ module github.com/askfirst/askfirst
 go 1.26.0
 
 require (
+	github.com/chromedp/cdproto v0.160.1
 	github.com/fxamacker/cbor/v2 v2.10.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/parquet-go/parquet-go v0.32.0
 	github.com/schollz/progressbar/v3 v3.19.1
+	github.com/veraison/go-cose v1.3.0
 	github.com/zeebo/blake3 v0.2.4
+	golang.org/x/crypto v0.58.0
 	golang.org/x/image v0.48.0
 	golang.org/x/mod v0.43.0
 	golang.org/x/net v0.62.0
@@ -19,9 +22,11 @@ require (
 )
 
 // Test-only: struct diffs, CLI testscripts, the robots.txt parser the
-// benchmark compares against, and an OpenAPI 3.1 validator independent of
-// ours that checks internal/api/openapi.json and the registry's answers.
+// benchmark compares against, an OpenAPI 3.1 validator independent of
+// ours that checks internal/api/openapi.json and the registry's answers,
+// and the driver of the web app's browser tests.
 require (
+	github.com/chromedp/chromedp v0.23.1
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/google/go-cmp v0.7.0
 	github.com/rogpeppe/go-internal v1.16.0
@@ -31,6 +36,7 @@ require (
 require (
 	github.com/andybalholm/brotli v1.1.1 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/google/uuid v1.6.0 // indirect

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
+
+	"github.com/askfirst/askfirst/internal/chunk"
 )
 
 // EXIF orientation (Exif 2.32 / TIFF 6.0 tag 0x0112 in IFD0), read from the
@@ -46,33 +48,15 @@ func ExifOrientation(data []byte) int {
 
 // jpegExif returns the payload of the first APP1 segment that starts with
 // "Exif\0\0", walking the marker segments up to the start of scan.
+// Markers without a segment (a stray SOI, 0xFF00) are skipped, as Pillow
+// skips them.
 func jpegExif(data []byte) []byte {
-	p := 2
-	for n := 0; n < exifMaxSegments && p+4 <= len(data); n++ {
-		if data[p] != 0xFF {
-			return nil
+	w := chunk.NewJPEG(data, exifMaxSegments)
+	w.Only(0xE1)
+	for s, ok := w.Next(); ok; s, ok = w.Next() {
+		if bytes.HasPrefix(s.Payload, []byte("Exif\x00\x00")) {
+			return s.Payload
 		}
-		marker := data[p+1]
-		if marker == 0xFF { // fill byte
-			p++
-			continue
-		}
-		if marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x01 {
-			p += 2
-			continue
-		}
-		if marker == 0xDA || marker == 0xD9 { // start of scan, end of image
-			return nil
-		}
-		size := int(binary.BigEndian.Uint16(data[p+2:]))
-		if size < 2 || p+2+size > len(data) {
-			return nil
-		}
-		seg := data[p+4 : p+2+size]
-		if marker == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
-			return seg
-		}
-		p += 2 + size
 	}
 	return nil
 }
@@ -80,21 +64,15 @@ func jpegExif(data []byte) []byte {
 // pngExif returns the data of the eXIf chunk before the first IDAT. Chunks
 // with a wrong CRC are ignored.
 func pngExif(data []byte) []byte {
-	p := 8
-	for n := 0; n < exifMaxSegments && p+12 <= len(data); n++ {
-		size := binary.BigEndian.Uint32(data[p:])
-		if size > uint32(len(data)-p-12) {
+	w := chunk.NewPNG(data, exifMaxSegments)
+	w.Only("eXIf", "IDAT", "IEND")
+	for c, ok := w.Next(); ok; c, ok = w.Next() {
+		if c.Is("IDAT") || c.Is("IEND") {
 			return nil
 		}
-		end := p + 8 + int(size)
-		kind := string(data[p+4 : p+8])
-		if kind == "IDAT" || kind == "IEND" {
-			return nil
+		if c.Is("eXIf") && crc32.ChecksumIEEE(data[c.Start+4:c.End-4]) == binary.BigEndian.Uint32(data[c.End-4:]) {
+			return c.Data
 		}
-		if kind == "eXIf" && crc32.ChecksumIEEE(data[p+4:end]) == binary.BigEndian.Uint32(data[end:]) {
-			return data[p+8 : end]
-		}
-		p = end + 4
 	}
 	return nil
 }

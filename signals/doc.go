@@ -11,7 +11,9 @@
 // never "allow".
 //
 // Each mechanism has its own parser package under signals/ (robotstxt,
-// tdmrep, noai, aitxt, aipref, contentsignal, rsl, xmp, c2pa). This package
+// tdmrep, noai, aitxt, aipref, contentsignal, rsl, xmp, epub, c2pa); the
+// TDMRep properties embedded in a PDF's XMP or an EPUB's package document
+// come last in TDMRep's processing order. This package
 // maps their results into Statements (one from_*.go file per mechanism),
 // and its Inspector gathers them for a URL, through a Fetcher the caller
 // provides, or for a local file. Evaluate is pure; Inspector does network

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/askfirst/askfirst/signals/internal/htmlmeta"
 	"github.com/askfirst/askfirst/signals/noai"
 )
 
@@ -76,7 +77,7 @@ func (in *Inspector) noaiHeader(loc string, values []string, image bool) []State
 
 // noaiMeta maps <meta name="robots"> (general) and <meta name="TOKEN">
 // (for that product token) elements of a page.
-func (in *Inspector) noaiMeta(loc string, metas []headMeta) []Statement {
+func (in *Inspector) noaiMeta(loc string, metas []htmlmeta.Meta) []Statement {
 	var out []Statement
 	for _, mt := range metas {
 		ds := noai.ParseMeta(mt.Name, mt.Content)

@@ -58,16 +58,16 @@ func (in *Inspector) fromResponse(ctx context.Context, u *url.URL, resp *FetchRe
 			inline = hr.Inline
 		}
 	} else {
-		out = append(out, in.fromEmbedded(loc, resp.Header.Get("Content-Type"), resp.Body)...)
+		out = append(out, in.fromEmbedded(loc, resp.Header.Get("Content-Type"), resp.Body, &tdm)...)
 	}
 	// Everything so far was read from the target's own response.
 	stamp(out, resp.Fetched, digest(resp.Body))
 	out = append(out, stamp(in.tdmrepStatements(ctx, &tdm), resp.Fetched, digest(resp.Body))...)
 	if len(rslURLs) > 0 {
-		out = append(out, in.fromRSLDocuments(ctx, u, rslURLs, loc+" Link rel=license")...)
+		out = append(out, in.fromRSLDocuments(ctx, u, rslURLs, loc+" Link rel=license", in.uses())...)
 	}
 	for i, doc := range inline {
-		out = append(out, stamp(rslDocument(u, fmt.Sprintf("%s inline <script type=application/rsl+xml> #%d", loc, i+1), loc, doc, in.uses()), resp.Fetched, digest(resp.Body))...)
+		out = append(out, stamp(rslDocument(u, fmt.Sprintf("%s inline <script type=application/rsl+xml> #%d", loc, i+1), loc, doc, in.uses(), in.profile()), resp.Fetched, digest(resp.Body))...)
 	}
 	return out
 }

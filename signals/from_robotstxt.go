@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +25,9 @@ type robotsSite struct {
 	// fetched and sum identify the copy read (zero when none was).
 	fetched time.Time
 	sum     string
+	// trainers are the AI training crawlers of the ai.robots.txt
+	// catalogue that a group of the file names (see blockedTrainers).
+	trainers []string
 }
 
 // gateResult is the fetch gate of one URL (digest §14.2 step 1).
@@ -66,6 +70,15 @@ func (in *Inspector) robotsFor(ctx context.Context, u *url.URL) *robotsSite {
 			}
 			for _, w := range s.robots.Warnings() {
 				s.warn = append(s.warn, fmt.Sprintf("line %d: %s", w.Line, w.Message))
+			}
+			named := map[string]bool{}
+			for _, a := range s.robots.Agents() {
+				named[a] = true
+			}
+			for _, tok := range airobots.Tokens(airobots.PurposeTraining) {
+				if named[strings.ToLower(robotstxt.ProductToken(tok))] {
+					s.trainers = append(s.trainers, tok)
+				}
 			}
 		case robotstxt.StatusUnavailable:
 			s.robots = robotstxt.Unavailable()
@@ -118,9 +131,20 @@ func (in *Inspector) gate(ctx context.Context, u *url.URL) gateResult {
 		}
 		g.stmts = append(g.stmts, s)
 	}
-	if in.StrictTraining {
-		if s, ok := in.strictTraining(site, path); ok {
-			g.stmts = append(g.stmts, s)
+	if names, line := blockedTrainers(site, path); len(names) > 0 {
+		if in.StrictTraining {
+			g.stmts = append(g.stmts, Statement{
+				Mechanism: "robots.txt", Location: fmt.Sprintf("%s line %d", site.url, line),
+				Value: "disallowed for AI training crawlers " + strings.Join(names, ", ") + " (strict training-reservation mode)",
+				Uses:  restrict(effects(Deny, TrainGenAI, TrainAI), in.uses()),
+			})
+		} else if len(g.stmts) > 0 {
+			// Not a reservation by default (a site may block one company
+			// only), but never silent: the developer decides.
+			s := &g.stmts[0]
+			s.Warnings = append(s.Warnings[:len(s.Warnings):len(s.Warnings)], fmt.Sprintf(
+				"robots.txt blocks AI training crawlers %s from this path (line %d), which may express a reservation against AI training; askfirst evaluated its own token only. Strict training-reservation mode (askfirst --strict-training) reads these blocks as a reservation of train-genai and train-ai",
+				strings.Join(names, ", "), line))
 		}
 	}
 	stamp(g.stmts, site.fetched, site.sum)
@@ -130,18 +154,14 @@ func (in *Inspector) gate(ctx context.Context, u *url.URL) gateResult {
 // maxNamedCrawlers caps the crawler names listed in one statement.
 const maxNamedCrawlers = 8
 
-// strictTraining returns a reservation of G and T when robots.txt
-// disallows the path for a training crawler of the ai.robots.txt catalogue
-// by a group naming it: blocking other trainers plainly expresses a
-// reservation against training (digest §14.4). A "*" group is not counted
-// here: it already applies to askfirst's own tokens.
-func (in *Inspector) strictTraining(site *robotsSite, path string) (Statement, bool) {
-	if site.robots.Status() != robotstxt.StatusOK {
-		return Statement{}, false
-	}
-	var names []string
-	line := 0
-	for _, tok := range airobots.Tokens(airobots.PurposeTraining) {
+// blockedTrainers returns the training crawlers of the ai.robots.txt
+// catalogue (package airobots, PurposeTraining) that robots.txt disallows
+// the path for by a group naming them, at most maxNamedCrawlers, and the
+// line of the first deciding rule. Blocking other trainers plainly
+// expresses a reservation against training (digest §14.4). A "*" group is
+// not counted here: it already applies to askfirst's own tokens.
+func blockedTrainers(site *robotsSite, path string) (names []string, line int) {
+	for _, tok := range site.trainers {
 		d := site.robots.Allowed(tok, path)
 		if d.Allowed || d.Group == "*" || d.Group == "" || d.Rule == nil {
 			continue
@@ -153,14 +173,7 @@ func (in *Inspector) strictTraining(site *robotsSite, path string) (Statement, b
 			line = d.Rule.Line
 		}
 	}
-	if len(names) == 0 {
-		return Statement{}, false
-	}
-	return Statement{
-		Mechanism: "robots.txt", Location: fmt.Sprintf("%s line %d", site.url, line),
-		Value: "disallowed for AI training crawlers " + strings.Join(names, ", ") + " (strict training-reservation mode)",
-		Uses:  restrict(effects(Deny, TrainGenAI, TrainAI), in.uses()),
-	}, true
+	return names, line
 }
 
 func groupName(g string) string {
@@ -172,7 +185,9 @@ func groupName(g string) string {
 
 // fromRobotsRecords maps the extension records of robots.txt for u: the
 // Content-Usage and Content-Signal records of each token's group, and the
-// global License records (RSL discovery).
+// License records (RSL discovery) that apply to each token: the global
+// ones and those of its group (robotstxt.LicensesFor). A License record
+// written for another crawler is not applied, with a warning saying so.
 func (in *Inspector) fromRobotsRecords(ctx context.Context, u *url.URL, g gateResult) []Statement {
 	r := g.site.robots
 	if r.Status() != robotstxt.StatusOK {
@@ -181,6 +196,10 @@ func (in *Inspector) fromRobotsRecords(ctx context.Context, u *url.URL, g gateRe
 	path := robotstxt.PathOf(u)
 	order, byToken := in.tokens()
 	var out []Statement
+	base, _ := url.Parse(g.site.url)
+	var licenses []string             // document URLs, in first-seen order
+	licenseUses := map[string][]Use{} // the uses each applies to
+	applied := map[int]bool{}         // License lines applied to some token
 	for _, tok := range order {
 		uses := byToken[tok]
 		if lines := r.ContentUsage(tok, path); len(lines) > 0 {
@@ -189,17 +208,39 @@ func (in *Inspector) fromRobotsRecords(ctx context.Context, u *url.URL, g gateRe
 		if lines := r.ContentSignals(tok); len(lines) > 0 {
 			out = append(out, robotsContentSignal(g.site.url, lines, uses)...)
 		}
-	}
-	var licenses []string
-	for _, l := range r.Licenses() {
-		if ref, err := url.Parse(l.Value); err == nil {
-			base, _ := url.Parse(g.site.url)
-			licenses = append(licenses, base.ResolveReference(ref).String())
+		for _, l := range r.LicensesFor(tok) {
+			applied[l.Line] = true
+			ref, err := url.Parse(l.Value)
+			if err != nil {
+				continue
+			}
+			doc := base.ResolveReference(ref).String()
+			if licenseUses[doc] == nil {
+				licenses = append(licenses, doc)
+			}
+			for _, use := range uses {
+				if !slices.Contains(licenseUses[doc], use) {
+					licenseUses[doc] = append(licenseUses[doc], use)
+				}
+			}
 		}
 	}
+	var skipped []string
+	for _, l := range r.Licenses() {
+		if !applied[l.Line] {
+			skipped = append(skipped, fmt.Sprintf("line %d: License %s is written in the group of another crawler; not applied to %s", l.Line, l.Value, strings.Join(order, ", ")))
+		}
+	}
+	if len(licenses) > MaxRSLDocuments {
+		skipped = append(skipped, fmt.Sprintf("%d RSL documents named; only the first %d are read", len(licenses), MaxRSLDocuments))
+		licenses = licenses[:MaxRSLDocuments]
+	}
+	if len(skipped) > 0 {
+		out = append(out, Statement{Mechanism: "robots.txt", Location: g.site.url, Value: "License records not read", Uses: map[Use]Verdict{}, Warnings: skipped})
+	}
 	stamp(out, g.site.fetched, g.site.sum)
-	if len(licenses) > 0 {
-		out = append(out, in.fromRSLDocuments(ctx, u, licenses, g.site.url+" License")...)
+	for _, doc := range licenses {
+		out = append(out, in.fromRSLDocuments(ctx, u, []string{doc}, g.site.url+" License", licenseUses[doc])...)
 	}
 	return out
 }

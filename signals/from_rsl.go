@@ -34,12 +34,15 @@ func rslOffer(o *rsl.Offer, docURL string) *Offer {
 
 // rslDocument maps one RSL document for target (digest §7 and the RSL rows
 // of §14.3), one statement per group of uses with the same outcome, so
-// that each carries its own offer: prohibited denies, a covering free
-// licence allows, a paid, server-issued or conditional one requires a
-// licence, and an AI use no licence covers is denied (search stays
-// silent). A document that cannot be parsed requires a licence for the AI
-// uses: the terms exist but cannot be read (fail closed).
-func rslDocument(target *url.URL, loc, docURL string, data []byte, uses []Use) []Statement {
+// that each carries its own offer: prohibited denies, a free licence that
+// covers the developer (profile p) allows, a paid or server-issued one
+// requires a licence, a licence that covers the use only for other users
+// or regions denies with its offer attached, and an AI use no licence
+// covers is denied (search stays silent unless a licence names it). A
+// document whose licences only prohibit says nothing about the uses it
+// does not name. A document that cannot be parsed requires a licence for
+// the AI uses: the terms exist but cannot be read (fail closed).
+func rslDocument(target *url.URL, loc, docURL string, data []byte, uses []Use, p rsl.Profile) []Statement {
 	doc, err := rsl.Parse(data)
 	if err != nil {
 		return []Statement{{
@@ -61,7 +64,7 @@ func rslDocument(target *url.URL, loc, docURL string, data []byte, uses []Use) [
 	}
 	var groups []*group
 	for _, u := range uses {
-		ev, err := c.Evaluate(rslUsage[u])
+		ev, err := c.EvaluateFor(rslUsage[u], p)
 		var v Verdict
 		var offer *Offer
 		note := ""
@@ -84,6 +87,16 @@ func rslDocument(target *url.URL, loc, docURL string, data []byte, uses []Use) [
 			}
 		case ev.Status == rsl.Free:
 			v, note = Allow, "free licence"
+			if len(ev.Conditions) > 0 {
+				note += " (conditions: " + strings.Join(ev.Conditions, ", ") + "; " + p.String() + ")"
+			}
+		case ev.Status == rsl.NotAddressed:
+			continue // the document only prohibits other usages
+		case ev.Status == rsl.NotCovered && ev.Offer != nil && (u != Search || namesSearch(ev.License)):
+			// A licence for other users or regions: not a licence for
+			// this developer, but whom to ask.
+			v, note = Deny, "not licensed for this developer: the licence is "+strings.Join(ev.Conditions, ", ")+" ("+p.String()+")"
+			offer = rslOffer(ev.Offer, docURL)
 		case u != Search:
 			v, note = Deny, "not covered by any licence"
 		default:
@@ -107,6 +120,13 @@ func rslDocument(target *url.URL, loc, docURL string, data []byte, uses []Use) [
 			g.usages = append(g.usages, rslUsage[u])
 		}
 		g.s.Uses[u] = v
+		if v == Deny && offer != nil {
+			// D(offer): the reserved use still says whom to ask.
+			if g.s.Offers == nil {
+				g.s.Offers = map[Use]*Offer{}
+			}
+			g.s.Offers[u] = offer
+		}
 	}
 	var out []Statement
 	for _, g := range groups {
@@ -116,11 +136,17 @@ func rslDocument(target *url.URL, loc, docURL string, data []byte, uses []Use) [
 	return out
 }
 
+// namesSearch reports whether a licence's usage permits name search (or
+// all): RSL speaks to search only when it names it.
+func namesSearch(l *rsl.License) bool {
+	return l != nil && (slices.Contains(l.Permits.Usage, rsl.UsageSearch) || slices.Contains(l.Permits.Usage, rsl.UsageAll))
+}
+
 // fromRSLDocuments fetches linked RSL documents (robots.txt License
 // records, Link headers, <link rel=license type=application/rsl+xml>) and
-// maps each. An unreachable document requires a licence for the AI uses
-// (fail closed, digest §14.3).
-func (in *Inspector) fromRSLDocuments(ctx context.Context, target *url.URL, urls []string, via string) []Statement {
+// maps each for uses. An unreachable document requires a licence for the
+// AI uses (fail closed, digest §14.3).
+func (in *Inspector) fromRSLDocuments(ctx context.Context, target *url.URL, urls []string, via string, uses []Use) []Statement {
 	var out []Statement
 	seen := map[string]bool{}
 	for _, du := range urls {
@@ -136,13 +162,13 @@ func (in *Inspector) fromRSLDocuments(ctx context.Context, target *url.URL, urls
 		if err != nil {
 			out = append(out, Statement{
 				Mechanism: "rsl", Location: loc, Value: "unreachable",
-				Uses:     restrict(effects(License, TrainGenAI, TrainAI, AIInput), in.uses()),
+				Uses:     restrict(effects(License, TrainGenAI, TrainAI, AIInput), uses),
 				Offer:    &Offer{Terms: du},
 				Warnings: []string{fmt.Sprintf("RSL document unreachable (%v); a declared licence that cannot be read requires a licence", err)},
 			})
 			continue
 		}
-		out = append(out, stamp(rslDocument(target, loc, du, resp.Body, in.uses()), resp.Fetched, digest(resp.Body))...)
+		out = append(out, stamp(rslDocument(target, loc, du, resp.Body, uses, in.profile()), resp.Fetched, digest(resp.Body))...)
 	}
 	return out
 }

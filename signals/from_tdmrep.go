@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/askfirst/askfirst/signals/internal/htmlmeta"
 	"github.com/askfirst/askfirst/signals/robotstxt"
 	"github.com/askfirst/askfirst/signals/tdmrep"
 )
@@ -41,7 +42,7 @@ func (t *tdmrepState) header(loc string, h http.Header) {
 }
 
 // meta adds <meta name="tdm-reservation"> and <meta name="tdm-policy">.
-func (t *tdmrepState) meta(loc string, metas []headMeta) {
+func (t *tdmrepState) meta(loc string, metas []htmlmeta.Meta) {
 	var res, pol []string
 	line := 0
 	for _, m := range metas {
@@ -156,7 +157,7 @@ func (in *Inspector) tdmrepStatements(ctx context.Context, t *tdmrepState) []Sta
 func (in *Inspector) tdmrepOffer(ctx context.Context, policy string, s *Statement) *Offer {
 	o := &Offer{Terms: policy}
 	pu, err := url.Parse(policy)
-	if err != nil || pu.Scheme != "http" && pu.Scheme != "https" {
+	if err != nil || pu.Scheme != "http" && pu.Scheme != "https" || in.Fetcher == nil {
 		return o
 	}
 	resp, err := in.Fetcher.Fetch(ctx, FetchRequest{Method: http.MethodGet, URL: policy, Limit: tdmrep.MaxPolicy, Site: true})

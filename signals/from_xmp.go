@@ -34,6 +34,11 @@ func xmpEffects(v xmp.Value) map[Use]Verdict {
 // not be fully read leaves every use unknown, besides what was read.
 func fromXMP(loc string, data []byte, uses []Use) []Statement {
 	res, err := xmp.Read(data)
+	return fromXMPResult(loc, res, err, uses)
+}
+
+// fromXMPResult maps what xmp.Read returned.
+func fromXMPResult(loc string, res *xmp.Result, err error, uses []Use) []Statement {
 	var out []Statement
 	if res != nil {
 		for _, st := range res.DataMining {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/askfirst/askfirst/signals/robotstxt"
 )
 
 // memFetcher serves fixed responses from memory; a missing URL is a 404,
@@ -64,9 +66,20 @@ func FuzzParseHead(f *testing.F) {
 }
 
 // FuzzInspect drives the whole Inspector over fuzzed site files, headers
-// and bodies. Whatever the input: no panic, and a robots.txt that
-// disallows everything for our token always denies every use, and a target
-// that could not be read is never included unless something decided.
+// and bodies. Whatever the input: no panic; every verdict but unknown is
+// decided by some statement; whenever robots.txt disallows the target for
+// our token, every use is denied and excluded, whatever else the site says
+// (signals, licences, TDMRep); and a target that could not be read is
+// never included unless something decided.
+//
+// For the robots.txt property the fuzzed file is appended to "User-agent:
+// *" / "Disallow: /" with its user-agent lines renamed, so that it mostly
+// keeps askfirst in the "*" group; an Allow rule it adds may still allow
+// the path (as "Allow: /x/a" rightly does), so the property is checked
+// when the parsed file disallows the path, as package robotstxt decides.
+// The regression input testdata/fuzz/FuzzInspect/allow-without-colon is
+// "Allow *": before askfirst stopped reading a colon-less Allow (see
+// robotstxt's lenientWithoutColon) it undid "Disallow: /".
 func FuzzInspect(f *testing.F) {
 	seeds := [][7]string{
 		{"User-agent: *\nDisallow: /x\nContent-Signal: ai-train=no\nContent-Usage: train-ai=n\nLicense: /l.xml", "train-ai=y, search=n", "noai, otherbot: noindex", "1", `<meta name="tdm-reservation" content="0"><link rel=license type=application/rsl+xml href=/l.xml>`, `[{"location":"/","tdm-reservation":1,"tdm-policy":"/p.json"}]`, `<rsl xmlns="https://rslstandard.org/rsl"><content url="/"><license><permits type="usage">ai-train</permits><payment type="training"><amount currency="EUR">1</amount></payment></license></content></rsl>`},
@@ -99,12 +112,15 @@ func FuzzInspect(f *testing.F) {
 				t.Fatalf("%s: %s decided by nothing", ur.Use, ur.Verdict)
 			}
 		}
-		// The same target behind a robots.txt that disallows all.
-		m[o+"/robots.txt"] = resp("User-agent: *\nDisallow: /\n" + strings.ReplaceAll(robots, "User-agent", "X-User-agent"))
-		stmts, _ = (&Inspector{Fetcher: m}).URL(context.Background(), o+"/x/a")
-		for _, ur := range Evaluate(stmts, Options{}).Uses {
-			if ur.Verdict != Deny || ur.Decision != Exclude {
-				t.Fatalf("%s under Disallow: / is %s/%s", ur.Use, ur.Verdict, ur.Decision)
+		// The same target behind a robots.txt that disallows it.
+		gated := "User-agent: *\nDisallow: /\n" + strings.ReplaceAll(robots, "User-agent", "X-User-agent")
+		m[o+"/robots.txt"] = resp(gated)
+		if !robotstxt.Parse([]byte(gated)).Allowed("askfirst", "/x/a").Allowed {
+			stmts, _ = (&Inspector{Fetcher: m}).URL(context.Background(), o+"/x/a")
+			for _, ur := range Evaluate(stmts, Options{}).Uses {
+				if ur.Verdict != Deny || ur.Decision != Exclude {
+					t.Fatalf("%s under a robots.txt disallowing it is %s/%s", ur.Use, ur.Verdict, ur.Decision)
+				}
 			}
 		}
 		// An unreachable target is never included by default.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/askfirst/askfirst/signals/robotstxt"
+	"github.com/askfirst/askfirst/signals/rsl"
 )
 
 // Size caps for what Inspector reads (every input is untrusted). The
@@ -112,6 +113,18 @@ type Inspector struct {
 	// Google-Extended, ...) as a reservation of train-genai and train-ai
 	// (digest §14.4, "strict training-reservation mode").
 	StrictTraining bool
+	// User is the developer's user class for RSL licences restricted by
+	// user (commercial, non-commercial, education, government, personal;
+	// see rsl.UserClasses); empty means commercial, the class licences
+	// restrict most, so that no licence written for non-commercial,
+	// educational or personal use is taken to cover a developer who did
+	// not say which they are.
+	User string
+	// Geo is the ISO 3166-1 alpha-2 code of the country where the
+	// developer uses the content, for RSL licences restricted by region;
+	// empty means undeclared, and a licence limited to some regions or
+	// excluding some then covers the developer nowhere.
+	Geo string
 
 	mu   sync.Mutex
 	memo map[string]any
@@ -128,6 +141,16 @@ func (in *Inspector) token(u Use) string {
 		return in.Agent
 	}
 	return "askfirst"
+}
+
+// profile returns the developer's profile for RSL licences (User and Geo,
+// with User's default).
+func (in *Inspector) profile() rsl.Profile {
+	p := rsl.Profile{User: in.User, Geo: in.Geo}
+	if p.User == "" {
+		p.User = rsl.UserCommercial
+	}
+	return p
 }
 
 func (in *Inspector) uses() []Use {
@@ -276,7 +299,9 @@ func (in *Inspector) inspect(ctx context.Context, rawURL, method string) ([]Stat
 // File gathers the statements embedded in a file's bytes (XMP, C2PA).
 // name is used in locations only.
 func (in *Inspector) File(ctx context.Context, name string, data []byte) []Statement {
-	out := stamp(in.fromEmbedded(name, "", data), time.Time{}, digest(data))
+	tdm := tdmrepState{}
+	out := in.fromEmbedded(name, "", data, &tdm)
+	out = stamp(append(out, in.tdmrepStatements(ctx, &tdm)...), time.Time{}, digest(data))
 	if len(out) == 0 {
 		out = append(out, Statement{
 			Mechanism: "file", Location: name, Value: fmt.Sprintf("%d bytes", len(data)),
@@ -355,8 +380,10 @@ func restrict(m map[Use]Verdict, keep []Use) map[Use]Verdict {
 }
 
 // fromEmbedded maps the metadata embedded in a file: IPTC Data Mining in
-// XMP and C2PA/CAWG training-mining assertions.
-func (in *Inspector) fromEmbedded(loc, _ string, data []byte) []Statement {
-	out := fromXMP(loc, data, in.uses())
+// XMP and C2PA/CAWG training-mining assertions; the TDMRep properties of a
+// PDF's XMP or an EPUB's package document go to tdm, last in TDMRep's
+// processing order.
+func (in *Inspector) fromEmbedded(loc, _ string, data []byte, tdm *tdmrepState) []Statement {
+	out := in.fromDocument(loc, data, tdm)
 	return append(out, fromC2PA(loc, data, in.uses())...)
 }

@@ -100,3 +100,17 @@ type DelegateRequest struct {
 type Delegated struct {
 	Receipt Receipt `json:"receipt"`
 }
+
+// DelegationRevoked answers DELETE /v1/delegations/{organisation}: the
+// organisation no longer acts for the caller from this log entry on.
+type DelegationRevoked struct {
+	Organisation string  `json:"organisation"`
+	Receipt      Receipt `json:"receipt"`
+}
+
+// KeyRevoked answers DELETE /v1/keys/{id}: signatures by the key are
+// refused from this log entry on.
+type KeyRevoked struct {
+	ID      string  `json:"id"`
+	Receipt Receipt `json:"receipt"`
+}

@@ -1,8 +1,10 @@
 // Package api serves the registry's HTTP JSON API under /v1 (DESIGN §6):
-// bearer-token authentication, RFC 9457 problem+json errors, body and batch
+// bearer-token authentication (or the web app's session, see
+// SessionAuthenticator), RFC 9457 problem+json errors, body and batch
 // caps, per-token rate limits, Prometheus metrics at /metrics, health at
 // /healthz, the OpenAPI 3.1 document at /v1/openapi.json, and the log at
-// /checkpoint and /tile/ (internal/ledger).
+// /checkpoint and /tile/ (internal/ledger). The web pages are
+// internal/web's; the server composes both on one mux.
 package api
 
 import (
@@ -39,6 +41,19 @@ type Config struct {
 	Burst         int
 	// Identify configures server-side code computation for uploads.
 	Identify identify.Options
+	// Sessions, when set, authenticates requests that carry no bearer
+	// token by the web app's session cookie (the web app's JavaScript
+	// calls the API that way).
+	Sessions SessionAuthenticator
+}
+
+// SessionAuthenticator authenticates a browser's request by its session.
+type SessionAuthenticator interface {
+	// AuthenticateRequest reports whether r carries a session cookie and,
+	// if it does, returns the session's principal, or an error wrapping
+	// registry.ErrUnauthenticated when the session has ended or the
+	// request lacks the session's CSRF token.
+	AuthenticateRequest(r *http.Request) (registry.Principal, bool, error)
 }
 
 // Server is the registry's HTTP handler. It is safe for concurrent use.
@@ -50,6 +65,8 @@ type Server struct {
 	metrics *metrics
 	idopts  identify.Options
 	routes  []route
+	// sessions authenticates browser requests; may be nil.
+	sessions SessionAuthenticator
 }
 
 // route is an API route: its method, pattern and whether it needs a
@@ -74,8 +91,9 @@ func New(cfg Config) (*Server, error) {
 		cfg.Burst = 200
 	}
 	s := &Server{reg: cfg.Registry, log: cfg.Log, mux: http.NewServeMux(), limiter: newLimiter(cfg.RatePerSecond, cfg.Burst),
-		metrics: newMetrics(), idopts: cfg.Identify}
+		metrics: newMetrics(), idopts: cfg.Identify, sessions: cfg.Sessions}
 	s.routesTable()
+	s.revocationRoutes()
 	logH := cfg.Registry.Ledger().Handler(cfg.Registry.Store())
 	s.mux.Handle("GET /checkpoint", logH)
 	s.mux.Handle("GET /tile/", logH)
@@ -90,8 +108,6 @@ func New(cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(openAPI)
 	})
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.HandleFunc("GET /campaigns/{id}", s.campaignPage)
 	return s, nil
 }
 
@@ -138,6 +154,11 @@ func bearer(r *http.Request) string {
 
 func (s *Server) authenticate(r *http.Request) (registry.Principal, error) {
 	tok := bearer(r)
+	if tok == "" && s.sessions != nil {
+		if p, ok, err := s.sessions.AuthenticateRequest(r); ok {
+			return p, err
+		}
+	}
 	if tok == "" {
 		return registry.Principal{}, fmt.Errorf("%w: send Authorization: Bearer <token>", registry.ErrUnauthenticated)
 	}

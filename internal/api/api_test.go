@@ -214,35 +214,6 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
-func TestCampaignPage(t *testing.T) {
-	_, hs, _ := newServer(t, 1000)
-	var org, alice struct{ Token string }
-	call(t, hs, "POST", "/v1/accounts", "", map[string]string{"name": "Guild", "kind": "organisation"}, &org)
-	call(t, hs, "POST", "/v1/accounts", "", map[string]string{"name": "Alice"}, &alice)
-	var c struct{ Campaign struct{ ID string } }
-	if code := call(t, hs, "POST", "/v1/campaigns", org.Token, map[string]string{"title": "Ask first", "statement": "No training <b>without</b> consent."}, &c); code != 201 {
-		t.Fatalf("create campaign: %d", code)
-	}
-	if code := call(t, hs, "POST", "/v1/campaigns/"+c.Campaign.ID+"/signatures", alice.Token, map[string]any{"role": "painter", "listed": true}, nil); code != 201 {
-		t.Fatalf("sign: %d", code)
-	}
-	resp, err := http.Get(hs.URL + "/campaigns/" + c.Campaign.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	page := string(b)
-	for _, want := range []string{"Ask first", "No training &lt;b&gt;without&lt;/b&gt; consent.", `<span class="count">1</span>`, "Alice, painter"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("campaign page lacks %q:\n%s", want, page)
-		}
-	}
-	if resp, _ := http.Get(hs.URL + "/campaigns/cmp_nope"); resp.StatusCode != 404 {
-		t.Errorf("unknown campaign page: %d, want 404", resp.StatusCode)
-	}
-}
-
 func TestUploadAndImport(t *testing.T) {
 	_, hs, led := newServer(t, 1000)
 	var acc struct{ Token string }

@@ -178,8 +178,8 @@ func (s *Server) uploadWork(w http.ResponseWriter, r *http.Request, p registry.P
 	if res == nil && err != nil {
 		return fmt.Errorf("%w: %v", errBadRequest, err)
 	}
-	in := wire.WorkInput{ISCC: res.ISCC, Units: res.Units, Datahash: res.Datahash, PDQ: res.PDQ, Mediatype: res.MediaType, Filesize: res.Filesize,
-		Title: q.Get("title"), Creator: q.Get("creator")}
+	in := registry.WorkFromIdentity(res)
+	in.Title, in.Creator = q.Get("title"), q.Get("creator")
 	if l := q.Get("locator"); l != "" {
 		in.Locators = []string{l}
 	}

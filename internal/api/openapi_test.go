@@ -53,6 +53,7 @@ var schemaTypes = map[string]any{
 	"Account": wire.Account{}, "CreateAccountRequest": wire.CreateAccountRequest{}, "AccountCreated": wire.AccountCreated{},
 	"Token": wire.Token{}, "Me": wire.Me{}, "CreateTokenRequest": wire.CreateTokenRequest{}, "TokenCreated": wire.TokenCreated{},
 	"AddKeyRequest": wire.AddKeyRequest{}, "KeyAdded": wire.KeyAdded{}, "DelegateRequest": wire.DelegateRequest{}, "Delegated": wire.Delegated{},
+	"DelegationRevoked": wire.DelegationRevoked{}, "KeyRevoked": wire.KeyRevoked{},
 	"Units": wire.Units{}, "PDQ": wire.PDQ{}, "WorkInput": wire.WorkInput{}, "Work": wire.Work{}, "RegisterRequest": wire.RegisterRequest{},
 	"Registered": wire.Registered{}, "RegisterResponse": wire.RegisterResponse{}, "OwnWork": wire.OwnWork{}, "WorkList": wire.WorkList{},
 	"Subject": wire.Subject{}, "Term": wire.Term{}, "Offer": wire.Offer{}, "DeclarationStatement": wire.DeclarationStatement{},
@@ -73,29 +74,31 @@ var routeTypes = map[string]struct {
 	status int
 	resp   string
 }{
-	"POST /v1/accounts":                  {"CreateAccountRequest", 201, "AccountCreated"},
-	"GET /v1/accounts/me":                {"", 200, "Me"},
-	"GET /v1/accounts/me/works":          {"", 200, "WorkList"},
-	"GET /v1/accounts/me/declarations":   {"", 200, "DeclarationList"},
-	"POST /v1/tokens":                    {"CreateTokenRequest", 201, "TokenCreated"},
-	"DELETE /v1/tokens/{id}":             {"", 204, ""},
-	"POST /v1/keys":                      {"AddKeyRequest", 201, "KeyAdded"},
-	"POST /v1/delegations":               {"DelegateRequest", 201, "Delegated"},
-	"POST /v1/works":                     {"RegisterRequest", 201, "RegisterResponse"},
-	"POST /v1/works/upload":              {"", 201, "RegisterResponse"},
-	"GET /v1/works/{id}":                 {"", 200, "Work"},
-	"POST /v1/declarations":              {"DeclareRequest", 201, "Declared"},
-	"POST /v1/declarations/import":       {"ImportRequest", 201, "RegisterResponse"},
-	"POST /v1/domains":                   {"ClaimDomainRequest", 201, "DomainClaim"},
-	"POST /v1/domains/{domain}/verify":   {"", 200, "DomainVerified"},
-	"GET /v1/campaigns":                  {"", 200, "CampaignList"},
-	"POST /v1/campaigns":                 {"CreateCampaignRequest", 201, "CampaignCreated"},
-	"GET /v1/campaigns/{id}":             {"", 200, "CampaignView"},
-	"POST /v1/campaigns/{id}/signatures": {"SignRequest", 201, "Signed"},
-	"POST /v1/match":                     {"MatchRequest", 200, "MatchResponse"},
-	"GET /v1/lookup":                     {"", 200, "MatchResult"},
-	"GET /v1/receipts/{index}":           {"", 200, "Receipt"},
-	"GET /v1/log":                        {"", 200, "LogInfo"},
+	"POST /v1/accounts":                     {"CreateAccountRequest", 201, "AccountCreated"},
+	"GET /v1/accounts/me":                   {"", 200, "Me"},
+	"GET /v1/accounts/me/works":             {"", 200, "WorkList"},
+	"GET /v1/accounts/me/declarations":      {"", 200, "DeclarationList"},
+	"POST /v1/tokens":                       {"CreateTokenRequest", 201, "TokenCreated"},
+	"DELETE /v1/tokens/{id}":                {"", 204, ""},
+	"POST /v1/keys":                         {"AddKeyRequest", 201, "KeyAdded"},
+	"POST /v1/delegations":                  {"DelegateRequest", 201, "Delegated"},
+	"DELETE /v1/delegations/{organisation}": {"", 200, "DelegationRevoked"},
+	"DELETE /v1/keys/{id}":                  {"", 200, "KeyRevoked"},
+	"POST /v1/works":                        {"RegisterRequest", 201, "RegisterResponse"},
+	"POST /v1/works/upload":                 {"", 201, "RegisterResponse"},
+	"GET /v1/works/{id}":                    {"", 200, "Work"},
+	"POST /v1/declarations":                 {"DeclareRequest", 201, "Declared"},
+	"POST /v1/declarations/import":          {"ImportRequest", 201, "RegisterResponse"},
+	"POST /v1/domains":                      {"ClaimDomainRequest", 201, "DomainClaim"},
+	"POST /v1/domains/{domain}/verify":      {"", 200, "DomainVerified"},
+	"GET /v1/campaigns":                     {"", 200, "CampaignList"},
+	"POST /v1/campaigns":                    {"CreateCampaignRequest", 201, "CampaignCreated"},
+	"GET /v1/campaigns/{id}":                {"", 200, "CampaignView"},
+	"POST /v1/campaigns/{id}/signatures":    {"SignRequest", 201, "Signed"},
+	"POST /v1/match":                        {"MatchRequest", 200, "MatchResponse"},
+	"GET /v1/lookup":                        {"", 200, "MatchResult"},
+	"GET /v1/receipts/{index}":              {"", 200, "Receipt"},
+	"GET /v1/log":                           {"", 200, "LogInfo"},
 }
 
 func TestOpenAPIMatchesRoutes(t *testing.T) {
@@ -138,8 +141,9 @@ func TestOpenAPIOperations(t *testing.T) {
 	if !doc.IsOpenAPI31OrLater() {
 		t.Errorf("openapi %q, want 3.1", doc.OpenAPI)
 	}
-	if len(doc.Security) != 1 || doc.Security[0]["bearer"] == nil {
-		t.Errorf("document security %v, want the bearer scheme by default", doc.Security)
+	// A bearer token, or the web app's session with its CSRF header.
+	if len(doc.Security) != 2 || doc.Security[0]["bearer"] == nil || doc.Security[1]["session"] == nil {
+		t.Errorf("document security %v, want the bearer scheme or the session by default", doc.Security)
 	}
 	if doc.Components.Schemas["Work"] == nil {
 		t.Errorf("no Work schema")

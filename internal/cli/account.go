@@ -30,14 +30,18 @@ func runAccount(ctx context.Context, e *env, args []string) int {
 	if len(args) > 0 && args[0] == "show" {
 		return accountShow(ctx, e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "revoke-delegation" {
+		return accountRevokeDelegation(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "create" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprintf(e.stderr, "Usage: askfirst account create --name NAME [--kind creator|organisation|developer] [--save FILE] [--json]\n"+
 				"       askfirst account show [--json]\n"+
-				"       askfirst account delegate --to ORGANISATION_ID [--json]\n")
+				"       askfirst account delegate --to ORGANISATION_ID [--json]\n"+
+				"       askfirst account revoke-delegation --to ORGANISATION_ID [--json]\n")
 			return ExitOK
 		}
-		e.errorf("account: want 'account create', 'account show' or 'account delegate'")
+		e.errorf("account: want 'account create', 'account show', 'account delegate' or 'account revoke-delegation'")
 		e.hintf("askfirst account create --name \"Jane Doe\" --save ~/.askfirst-token")
 		return ExitUsage
 	}
@@ -189,5 +193,44 @@ func accountShow(ctx context.Context, e *env, args []string) int {
 		tok += fmt.Sprintf(" %q", me.Token.Label)
 	}
 	fmt.Fprintln(e.stdout, tok)
+	return ExitOK
+}
+
+// accountRevokeDelegation ends the caller's delegation to an organisation:
+// from then on it can no longer register works or declare for the caller.
+func accountRevokeDelegation(ctx context.Context, e *env, args []string) int {
+	fs := e.newFlagSet("account revoke-delegation", "--to ORGANISATION_ID [--receipts DIR] [--json]\n\n"+
+		"Ends your delegation to the organisation: from then on it can no longer register works or\n"+
+		"declare for your account. What it declared before stays in the log; supersede it with\n"+
+		"'askfirst declare --supersedes ID'. The revocation is a log entry; its receipt is saved.")
+	rf := e.addRegistryFlags(fs)
+	to := fs.String("to", "", "the organisation's account ID")
+	receipts := fs.String("receipts", "askfirst-receipts", "folder to save the receipt in")
+	jsonOut := fs.Bool("json", false, "print the result as JSON")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if *to == "" || fs.NArg() > 0 {
+		e.errorf("account revoke-delegation: want --to ORGANISATION_ID and nothing else")
+		return ExitUsage
+	}
+	c, code := e.registryClient(rf, true)
+	if code >= 0 {
+		return code
+	}
+	rc, err := c.RevokeDelegation(ctx, *to)
+	if err != nil {
+		return e.apiError("account revoke-delegation", err, c.URL())
+	}
+	saved, err := saveReceipt(*receipts, rc)
+	if err != nil {
+		e.errorf("account revoke-delegation: %v", err)
+		return ExitFailure
+	}
+	if *jsonOut {
+		printJSON(e, map[string]any{"organisation": *to, "log_index": rc.Index, "receipt": saved})
+		return ExitOK
+	}
+	fmt.Fprintf(e.stdout, "%s may no longer register or declare for your account (log %d, receipt %s)\n", *to, rc.Index, saved)
 	return ExitOK
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/askfirst/askfirst/signals"
 )
 
-const auditSynopsis = "[--registry URL] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--out DIR] [--resume] [--shard I/N] [--fetch none|head|full] [--concurrency N] [--link-kept] INPUT...\n       askfirst audit merge --out DIR SHARD_DIR..."
+const auditSynopsis = "[--registry URL] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--user CLASS] [--geo CC] [--out DIR] [--resume] [--shard I/N] [--fetch none|head|full] [--concurrency N] [--link-kept] INPUT...\n       askfirst audit merge --out DIR SHARD_DIR..."
 
 func runAudit(ctx context.Context, e *env, args []string) int {
 	if len(args) > 0 && args[0] == "merge" {
@@ -33,6 +33,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	agent := fs.String("agent", "askfirst", "robots.txt product token evaluated for every use")
 	perUse := agentFor{}
 	fs.Var(perUse, "agent-for", "product token for one use, USE=TOKEN (repeatable)")
+	user, geo := profileFlags(fs)
 	out := fs.String("out", "askfirst-out", "output folder")
 	resume := fs.Bool("resume", false, "continue an interrupted audit in --out")
 	shard := fs.String("shard", "", "audit only shard I of N (I/N), for several machines; merge with 'askfirst audit merge'")
@@ -72,6 +73,10 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 		e.errorf("--agent must not be empty")
 		return ExitUsage
 	}
+	profile, ok := e.parseProfile(*user, *geo)
+	if !ok {
+		return ExitUsage
+	}
 	if *concurrency < 1 || *perOrigin < 1 {
 		e.errorf("--concurrency and --per-origin must be at least 1")
 		return ExitUsage
@@ -94,7 +99,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer client.Close()
-	in := &signals.Inspector{Fetcher: client.Signals(), Agent: *agent, AgentFor: perUse, Uses: uses}
+	in := &signals.Inspector{Fetcher: client.Signals(), Agent: *agent, AgentFor: perUse, Uses: uses, User: profile.User, Geo: profile.Geo}
 	opts := audit.Options{
 		Inputs: inputs, Out: *out, Uses: uses, Mode: mode, Agent: *agent, AgentFor: perUse,
 		Fetch: fm, Concurrency: *concurrency, Shard: si, Shards: sn, Resume: *resume,

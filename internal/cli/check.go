@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"github.com/askfirst/askfirst/internal/identify"
 	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/signals"
+	"github.com/askfirst/askfirst/signals/rsl"
 )
 
 // Defaults of askfirst check.
@@ -99,8 +101,34 @@ func (e *env) webClient(allowPrivate bool, perOrigin int, timeout time.Duration)
 	return c, -1
 }
 
+// profileFlags registers --user and --geo, the developer's profile against
+// which RSL licences restricted by user class or region are evaluated.
+func profileFlags(fs *flag.FlagSet) (user, geo *string) {
+	user = fs.String("user", "", "your user class for RSL licences restricted by user: commercial, non-commercial, education, government, personal (env ASKFIRST_USER; default commercial, the class licences restrict most)")
+	geo = fs.String("geo", "", "ISO 3166-1 country code where you use the content, for RSL licences restricted by region, e.g. DE (env ASKFIRST_GEO; default none: a region-restricted licence then covers you nowhere)")
+	return user, geo
+}
+
+// parseProfile checks --user and --geo (or their environment fallbacks);
+// false means a usage error was reported.
+func (e *env) parseProfile(user, geo string) (rsl.Profile, bool) {
+	if user == "" {
+		user = e.getenv("ASKFIRST_USER")
+	}
+	if geo == "" {
+		geo = e.getenv("ASKFIRST_GEO")
+	}
+	p, err := rsl.ParseProfile(user, geo)
+	if err != nil {
+		e.errorf("--user/--geo: %v", err)
+		e.hintf("--user is one of %s; --geo is a country code such as DE", strings.Join(rsl.UserClasses, ", "))
+		return rsl.Profile{}, false
+	}
+	return p, true
+}
+
 func runCheck(ctx context.Context, e *env, args []string) int {
-	fs := e.newFlagSet("check", "[--json] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--agent-for USE=TOKEN]... [--registry URL] TARGET...")
+	fs := e.newFlagSet("check", "[--json] [--use U,...] [--mode eu-tdm|consent|research] [--agent TOKEN] [--agent-for USE=TOKEN]... [--user CLASS] [--geo CC] [--registry URL] TARGET...")
 	jsonOut := fs.Bool("json", false, "print one JSON object per target per line (JSON Lines)")
 	useFlag := fs.String("use", "", "uses to check, comma-separated: train-genai, train-ai, ai-input, search (default all)")
 	modeFlag := fs.String("mode", string(signals.EUTDM), "what unknown means: eu-tdm (include), consent (exclude training), research (reservations recorded, not blocking)")
@@ -110,6 +138,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	allowPrivate := fs.Bool("allow-private", false, "allow fetching private, loopback and link-local addresses (env ASKFIRST_ALLOW_PRIVATE=1)")
 	registry := fs.String("registry", "", "askfirst registry URL to match targets against, by URL and content codes (env ASKFIRST_REGISTRY)")
 	strict := fs.Bool("strict-training", false, "also read robots.txt rules that block AI training crawlers (GPTBot, CCBot, ...) as a training reservation")
+	user, geo := profileFlags(fs)
 	concurrency := fs.Int("concurrency", checkConcurrency, "targets checked at once")
 	perOrigin := fs.Int("per-origin", fetch.DefaultPerOrigin, "concurrent requests to one origin")
 	timeout := fs.Duration("timeout", fetch.DefaultTimeout, "time limit of one request, redirects and body included")
@@ -139,6 +168,10 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		e.errorf("--agent must not be empty")
 		return ExitUsage
 	}
+	profile, ok := e.parseProfile(*user, *geo)
+	if !ok {
+		return ExitUsage
+	}
 	if *registry == "" {
 		*registry = e.getenv("ASKFIRST_REGISTRY")
 	}
@@ -147,7 +180,7 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer client.Close()
-	in := &signals.Inspector{Fetcher: client.Signals(), Agent: *agent, AgentFor: perUse, Uses: uses, StrictTraining: *strict}
+	in := &signals.Inspector{Fetcher: client.Signals(), Agent: *agent, AgentFor: perUse, Uses: uses, StrictTraining: *strict, User: profile.User, Geo: profile.Geo}
 	if *registry != "" {
 		rc, code := e.matchClient(*registry)
 		if code >= 0 {

@@ -48,17 +48,18 @@ func commands() []command {
 		{"id", "compute the ISCC content codes (and PDQ) of files", runID},
 		{"check", "check URLs and files against every AI-use signal, per use", runCheck},
 		{"audit", "audit a training dataset: cleared dataset, evidence, licensing bill", runAudit},
-		{"serve", "run the registry: API, log and web page (SQLite in ./askfirst-data by default)", runServe},
+		{"serve", "run the registry: API, log and web app (SQLite in ./askfirst-data by default)", runServe},
 		{"verify", "monitor a registry's log and verify receipts offline", runVerify},
-		{"account", "create an account on a registry and get its API token, show it, delegate", runAccount},
+		{"account", "create an account on a registry (and its API token), show it, delegate to an organisation or revoke that", runAccount},
 		{"register", "register files as works on a registry (codes computed locally) with a declaration", runRegister},
 		{"lookup", "look files, URLs or ISCCs up in a registry: matching works and their declarations", runLookup},
 		{"declare", "declare deny, allow or licence per use for a work, your account, a domain or a URL prefix", runDeclare},
-		{"key", "register an Ed25519 public key for self-signed declarations", runKey},
+		{"key", "register or revoke an Ed25519 public key for self-signed declarations", runKey},
 		{"domain", "claim a domain on a registry and verify it (token at /.well-known/askfirst.txt or DNS)", runDomain},
 		{"campaign", "create, sign, show or list campaigns on a registry", runCampaign},
 		{"works", "list your works on a registry, each with the declaration that applies to it", runWorks},
 		{"declarations", "list the declarations you made on a registry", runDeclarations},
+		{"protect", "publish a policy on a site (robots.txt, ai.txt, TDMRep, RSL, headers) or embed it in files", runProtect},
 		// One line per subcommand, each implemented in its own file.
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })

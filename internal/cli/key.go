@@ -25,12 +25,16 @@ type keyAddedJSON struct {
 }
 
 func runKey(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 && args[0] == "revoke" {
+		return keyRevoke(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprintf(e.stderr, "Usage: askfirst key add [--generate] [--receipts DIR] [--json] KEYFILE\n")
+			fmt.Fprintf(e.stderr, "Usage: askfirst key add [--generate] [--receipts DIR] [--json] KEYFILE\n"+
+				"       askfirst key revoke [--receipts DIR] [--json] KEY_ID\n")
 			return ExitOK
 		}
-		e.errorf("key: want 'key add'")
+		e.errorf("key: want 'key add' or 'key revoke'")
 		e.hintf("askfirst key add --generate ~/.askfirst-signing.pem")
 		return ExitUsage
 	}
@@ -83,6 +87,45 @@ func runKey(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "key %s registered (log %d, receipt %s)\n", res.ID, res.Receipt.Index, saved)
 	fmt.Fprintf(e.stdout, "sign declarations with: askfirst declare --sign-key %s --key-id %s ...\n", path, res.ID)
+	return ExitOK
+}
+
+// keyRevoke revokes one of the caller's signing keys.
+func keyRevoke(ctx context.Context, e *env, args []string) int {
+	fset := e.newFlagSet("key revoke", "[--receipts DIR] [--json] KEY_ID\n\n"+
+		"Revokes a signing key of your account (a lost or leaked key): declarations signed with it\n"+
+		"are refused from then on, those signed before keep their signature. The revocation is a\n"+
+		"log entry; its receipt is saved.")
+	rf := e.addRegistryFlags(fset)
+	receipts := fset.String("receipts", "askfirst-receipts", "folder to save the receipt in")
+	jsonOut := fset.Bool("json", false, "print the result as JSON")
+	if code := parseFlags(fset, args); code >= 0 {
+		return code
+	}
+	if fset.NArg() != 1 {
+		e.errorf("key revoke: want one KEY_ID")
+		e.hintf("the key ID is what 'askfirst key add' printed (key_...)")
+		return ExitUsage
+	}
+	c, code := e.registryClient(rf, true)
+	if code >= 0 {
+		return code
+	}
+	id := fset.Arg(0)
+	rc, err := c.RevokeKey(ctx, id)
+	if err != nil {
+		return e.apiError("key revoke", err, c.URL())
+	}
+	saved, err := saveReceipt(*receipts, rc)
+	if err != nil {
+		e.errorf("key revoke: %v", err)
+		return ExitFailure
+	}
+	if *jsonOut {
+		printJSON(e, map[string]any{"id": id, "log_index": rc.Index, "receipt": saved})
+		return ExitOK
+	}
+	fmt.Fprintf(e.stdout, "key %s revoked (log %d, receipt %s)\n", id, rc.Index, saved)
 	return ExitOK
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/askfirst/askfirst/client"
 	"github.com/askfirst/askfirst/internal/identify"
+	"github.com/askfirst/askfirst/internal/registry"
 	"github.com/askfirst/askfirst/internal/registryevidence"
 	"github.com/askfirst/askfirst/wire"
 )
@@ -165,7 +166,7 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 		if j.err != nil {
 			e.warnf("%v; registered by its Data- and Instance-Code only", j.err)
 		}
-		w := workInput(j.res)
+		w := registry.WorkFromIdentity(j.res)
 		w.Title, w.Creator = *title, *creator
 		if *locator != "" {
 			w.Locators = []string{*locator}
@@ -199,11 +200,6 @@ func runRegister(ctx context.Context, e *env, args []string) int {
 		return ExitFailure
 	}
 	return ExitOK
-}
-
-// workInput is the work to register for a file's codes.
-func workInput(res *identify.Result) wire.WorkInput {
-	return wire.WorkInput{ISCC: res.ISCC, Units: res.Units, Datahash: res.Datahash, PDQ: res.PDQ, Mediatype: res.MediaType, Filesize: res.Filesize}
 }
 
 // registerRun is the state of one register command.

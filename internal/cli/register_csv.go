@@ -80,7 +80,7 @@ func (e *env) registerCSV(ctx context.Context, c *client.Client, path string, de
 			if job.err != nil {
 				e.warnf("%s line %d: %v; registered by its Data- and Instance-Code only", path, r.line, job.err)
 			}
-			fw := workInput(job.res)
+			fw := registry.WorkFromIdentity(job.res)
 			fw.Title, fw.Creator, fw.Locators = w.Title, w.Creator, w.Locators
 			w = fw
 		} else {

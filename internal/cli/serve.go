@@ -19,6 +19,7 @@ import (
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/internal/store/postgres"
 	"github.com/askfirst/askfirst/internal/store/sqlite"
+	"github.com/askfirst/askfirst/internal/web"
 )
 
 // openStore opens the store named by a --db value: a postgres:// or
@@ -31,13 +32,16 @@ func openStore(ctx context.Context, db string) (store.Store, error) {
 }
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := e.newFlagSet("serve", "[--db URL] [--addr HOST:PORT] [--data DIR]")
+	fs := e.newFlagSet("serve", "[--db URL] [--addr HOST:PORT] [--data DIR] [--public-url URL]\n\n"+
+		"Serves the registry's API, its public log and its web app (join, register, declare, receipts,\n"+
+		"domains, campaigns, lookup) on one address.")
 	data := fs.String("data", envOr(e, "ASKFIRST_DATA", "askfirst-data"), "folder for the SQLite database and the log key (env ASKFIRST_DATA)")
 	db := fs.String("db", e.getenv("ASKFIRST_DB"), "database: postgres://... or a SQLite file (default DATA/askfirst.db; env ASKFIRST_DB)")
 	addr := fs.String("addr", envOr(e, "ASKFIRST_ADDR", "127.0.0.1:7700"), "address to listen on; :7700 for every interface (env ASKFIRST_ADDR)")
 	origin := fs.String("origin", envOr(e, "ASKFIRST_LOG_ORIGIN", ""), "log origin (checkpoint name) when the log key is created; default: the host name + /askfirst")
 	rate := fs.Float64("rate", 50, "requests per second per token (or client address)")
 	insecureDomains := fs.Bool("insecure-domain-verification", false, "verify domain claims over plain http and on private addresses (tests and local demos only)")
+	publicURL := fs.String("public-url", envOr(e, "ASKFIRST_PUBLIC_URL", ""), "the address users reach the registry at, e.g. https://registry.example behind a TLS proxy: the web app's cookies are Secure when it is https, and forms must come from it (env ASKFIRST_PUBLIC_URL)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -98,7 +102,16 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return ExitFailure
 	}
 	log.Info("self-check passed", slog.Int64("entries", n), slog.Duration("took", time.Since(start)), slog.Int("works_indexed", reg.Index().Len()))
-	srv, err := api.New(api.Config{Registry: reg, Log: log, RatePerSecond: *rate})
+	app, err := web.New(web.Config{Registry: reg, Log: log, PublicURL: *publicURL})
+	if err != nil {
+		e.errorf("%v", err)
+		e.hintf("--public-url takes the registry's address as users see it, such as https://registry.example")
+		return ExitFailure
+	}
+	if missing := app.WasmMissing(); missing != "" {
+		e.warnf("%s", missing)
+	}
+	srv, err := api.New(api.Config{Registry: reg, Log: log, RatePerSecond: *rate, Sessions: app})
 	if err != nil {
 		e.errorf("%v", err)
 		return ExitFailure
@@ -109,7 +122,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		e.hintf("choose another address with --addr")
 		return ExitFailure
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
+	hs := &http.Server{Handler: web.Compose(srv, app), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	// Follow the log so works written by other processes on the same
 	// database are matched too.
@@ -130,6 +143,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 	}()
 	fmt.Fprintf(e.stdout, "askfirst registry listening on http://%s (database %s, log %s)\n", ln.Addr(), redactDB(*db), led.Origin())
+	fmt.Fprintf(e.stdout, "open http://%s/ in a browser to join, register works and declare\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -233,8 +233,37 @@ func reader(ctx context.Context, name string, r io.Reader, o Options) (*Result, 
 	return identify(ctx, name, tmp.Name(), tmp, o)
 }
 
-// identify computes the codes of f, stored at path, reported as name.
-func identify(ctx context.Context, name, path string, f *os.File, o Options) (*Result, error) {
+// ErrNeedsFile is wrapped by the error of Stream for audio and video: their
+// Content-Code is computed by fpcalc or ffmpeg from a file on disk.
+var ErrNeedsFile = errors.New("the Content-Code of audio and video needs the file on disk (fpcalc or ffmpeg)")
+
+// Stream identifies content read from r (which must be able to seek back
+// to its start), reported under name, without a file on disk: the
+// browser's WebAssembly build reads a dropped file through it, and gets
+// the codes File gives for the same bytes and name. Audio and video get
+// their Data- and Instance-Code only, no Meta-Code (their embedded title
+// is read by ffprobe), and an error wrapping ErrNeedsFile.
+func Stream(ctx context.Context, name string, r io.ReadSeeker, o Options) (*Result, error) {
+	size, err := r.Seek(0, io.SeekEnd)
+	if err == nil {
+		_, err = r.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		return nil, fileError(name, err)
+	}
+	if size > o.maxSize() {
+		return nil, fileError(name, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, size, o.maxSize()))
+	}
+	res, err := identify(ctx, name, "", r, o)
+	if err != nil {
+		err = fileError(name, err)
+	}
+	return res, err
+}
+
+// identify computes the codes of f, stored at path ("" when it is not a
+// file on disk), reported as name.
+func identify(ctx context.Context, name, path string, f io.ReadSeeker, o Options) (*Result, error) {
 	bits := o.bits()
 	head := make([]byte, SniffSize)
 	n, err := io.ReadFull(f, head)
@@ -334,6 +363,10 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 			res.PDQ = &PDQ{Hash: h.String(), Quality: q}
 		}
 	case ModeAudio:
+		if path == "" {
+			contentErr = ErrNeedsFile
+			break
+		}
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			contentErr = err
@@ -349,6 +382,10 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 			res.Units.Content = ac.ISCC
 		}
 	case ModeVideo:
+		if path == "" {
+			contentErr = ErrNeedsFile
+			break
+		}
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			contentErr = err
@@ -372,7 +409,7 @@ func identify(ctx context.Context, name, path string, f *os.File, o Options) (*R
 	// Meta-Code: iscc-sdk makes one only for the media it processes, from
 	// the embedded title or else the file name, and the embedded
 	// description.
-	if mode != ModeNone {
+	if mode != ModeNone && !errors.Is(contentErr, ErrNeedsFile) {
 		// A title that normalises to nothing falls back to the file name,
 		// as in iscc-sdk's code_meta; with neither there is no Meta-Code.
 		for _, metaName := range []string{title, NameFromPath(name)} {

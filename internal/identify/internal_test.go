@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/askfirst/askfirst/internal/testfiles"
 )
 
 func TestParseMP7(t *testing.T) {
@@ -155,14 +157,26 @@ func TestDecodeText(t *testing.T) {
 }
 
 func TestXMPTitle(t *testing.T) {
-	xmp := `junk<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+	packet := []byte(`<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><rdf:Alt>
 <rdf:li xml:lang="de">Leuchtturm</rdf:li><rdf:li xml:lang="x-default">Lighthouse</rdf:li>
-</rdf:Alt></dc:title><dc:description><rdf:Alt><rdf:li xml:lang="x-default">At dawn</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta>junk`
-	if got, desc := xmpTitle([]byte(xmp)); got != "Lighthouse" || desc != "At dawn" {
-		t.Errorf("xmpTitle = %q, %q; want %q, %q", got, desc, "Lighthouse", "At dawn")
+</rdf:Alt></dc:title><dc:description><rdf:Alt><rdf:li xml:lang="x-default">At dawn</rdf:li></rdf:Alt></dc:description></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`)
+	for name, data := range map[string][]byte{
+		"jpeg APP1": testfiles.JPEG(packet, 100),
+		"png iTXt":  testfiles.PNG(packet, 100),
+	} {
+		if got, desc := xmpTitle(data); got != "Lighthouse" || desc != "At dawn" {
+			t.Errorf("%s: xmpTitle = %q, %q; want %q, %q", name, got, desc, "Lighthouse", "At dawn")
+		}
 	}
-	if got, _ := xmpTitle([]byte("<x:xmpmeta>unterminated")); got != "" {
+	// XMP-looking bytes outside the container's XMP carrier (here the
+	// entropy-coded data after the scan) are no title, and a damaged
+	// packet yields none.
+	notXMP := append(testfiles.JPEG(nil, 100), packet...)
+	if got, _ := xmpTitle(notXMP); got != "" {
+		t.Errorf("xmpTitle(XMP bytes after the scan) = %q, want empty", got)
+	}
+	if got, _ := xmpTitle(testfiles.JPEG([]byte("<x:xmpmeta>unterminated"), 100)); got != "" {
 		t.Errorf("xmpTitle(unterminated) = %q, want empty", got)
 	}
 }

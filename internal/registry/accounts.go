@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/askfirst/askfirst/internal/ledger"
 	"github.com/askfirst/askfirst/internal/store"
@@ -24,30 +25,16 @@ type accountStatement struct {
 // stored only as a hash.
 func (r *Registry) CreateAccount(ctx context.Context, name, kind string) (store.Account, string, ledger.Receipt, error) {
 	name = strings.TrimSpace(name)
-	if kind == "" {
-		kind = store.KindCreator
-	}
-	switch kind {
-	case store.KindCreator, store.KindOrganisation, store.KindDeveloper:
-	default:
-		return store.Account{}, "", ledger.Receipt{}, invalidf("kind %q: want creator, organisation or developer", kind)
-	}
-	if name == "" {
-		return store.Account{}, "", ledger.Receipt{}, invalidf("name is required")
-	}
-	if err := checkLen("name", name, MaxNameLen); err != nil {
+	kind, err := checkAccount(name, kind)
+	if err != nil {
 		return store.Account{}, "", ledger.Receipt{}, err
 	}
 	now := r.timestamp()
-	a := store.Account{ID: newID("acc"), Kind: kind, Name: name, CreatedAt: now}
+	var a store.Account
 	secret := newSecret()
 	rs, err := r.write(ctx, func(tx store.Tx, log func(any) (int64, error)) error {
-		idx, err := log(accountStatement{Type: "account", ID: a.ID, Kind: kind, Name: name, Created: rfc3339(now)})
-		if err != nil {
-			return err
-		}
-		a.LogIndex = idx
-		if err := tx.CreateAccount(a); err != nil {
+		var err error
+		if a, err = createAccount(tx, log, name, kind, now); err != nil {
 			return err
 		}
 		return tx.CreateToken(store.Token{ID: newID("tok"), AccountID: a.ID, Hash: hashToken(secret),
@@ -57,6 +44,34 @@ func (r *Registry) CreateAccount(ctx context.Context, name, kind string) (store.
 		return store.Account{}, "", ledger.Receipt{}, fmt.Errorf("create account %q: %w", name, err)
 	}
 	return a, secret, rs[0], nil
+}
+
+// checkAccount validates a new account's name and kind and returns the
+// kind (creator when empty).
+func checkAccount(name, kind string) (string, error) {
+	if kind == "" {
+		kind = store.KindCreator
+	}
+	switch kind {
+	case store.KindCreator, store.KindOrganisation, store.KindDeveloper:
+	default:
+		return "", invalidf("kind %q: want creator, organisation or developer", kind)
+	}
+	if name == "" {
+		return "", invalidf("name is required")
+	}
+	return kind, checkLen("name", name, MaxNameLen)
+}
+
+// createAccount writes a new account and its log entry in tx.
+func createAccount(tx store.Tx, log func(any) (int64, error), name, kind string, now time.Time) (store.Account, error) {
+	a := store.Account{ID: newID("acc"), Kind: kind, Name: name, CreatedAt: now}
+	idx, err := log(accountStatement{Type: "account", ID: a.ID, Kind: kind, Name: name, Created: rfc3339(now)})
+	if err != nil {
+		return a, err
+	}
+	a.LogIndex = idx
+	return a, tx.CreateAccount(a)
 }
 
 // CreateToken issues a new token for p's account with scope read or

@@ -29,13 +29,7 @@ func (r *Registry) CreateCampaign(ctx context.Context, p Principal, title, state
 		return store.Campaign{}, ledger.Receipt{}, fmt.Errorf("%w: only organisations publish campaigns", ErrForbidden)
 	}
 	title, statement = strings.TrimSpace(title), strings.TrimSpace(statement)
-	if title == "" || statement == "" {
-		return store.Campaign{}, ledger.Receipt{}, invalidf("a campaign needs a title and a statement")
-	}
-	if err := checkLen("title", title, MaxNameLen); err != nil {
-		return store.Campaign{}, ledger.Receipt{}, err
-	}
-	if err := checkLen("statement", statement, MaxTextLen); err != nil {
+	if err := checkCampaignText(title, statement); err != nil {
 		return store.Campaign{}, ledger.Receipt{}, err
 	}
 	now := r.timestamp()

@@ -101,6 +101,11 @@ type DeclareInput struct {
 	Signed    json.RawMessage
 	Signature []byte
 	Key       string
+	// SupersedeOwn, when Supersedes is empty, supersedes the newest
+	// current declaration the owner (or a delegate for it) made about the
+	// same subject, if there is one: a new choice of terms replaces the
+	// old one instead of standing beside it.
+	SupersedeOwn bool
 }
 
 // Declare records a declaration by p (or by p for a member) about a
@@ -118,43 +123,92 @@ func (r *Registry) Declare(ctx context.Context, p Principal, in DeclareInput) (s
 	now := r.timestamp()
 	var d store.Declaration
 	rs, err := r.write(ctx, func(tx store.Tx, log func(any) (int64, error)) error {
-		owner, err := actingFor(tx, p, in.OnBehalfOf)
-		if err != nil {
-			return err
-		}
-		subj, err := r.authorizeSubject(tx, p, owner, in.Subject)
-		if err != nil {
-			return err
-		}
-		if in.Supersedes != "" {
-			old, err := tx.Declaration(in.Supersedes)
-			if err != nil {
-				return err
-			}
-			if old.Subject != subj || (old.AccountID != p.Account.ID && old.OnBehalfOf != owner && old.AccountID != owner) {
-				return fmt.Errorf("%w: declaration %s is not yours about the same subject", ErrForbidden, in.Supersedes)
-			}
-			// A delegate never relaxes what the member declared herself
-			// (DESIGN §3.3; internal/precedence).
-			if owner != p.Account.ID && old.AccountID == owner && old.OnBehalfOf == "" {
-				if us := precedence.Relaxed(old.Terms, in.Terms); len(us) > 0 {
-					return fmt.Errorf("%w: declaration %s is the member's own and decides %s more strictly: a delegate cannot relax it; the member can",
-						ErrForbidden, in.Supersedes, strings.Join(us, ", "))
-				}
-			}
-		}
-		if in.Signed != nil || in.Signature != nil || in.Key != "" {
-			if err := r.verifySigned(tx, p, owner, subj, in); err != nil {
-				return err
-			}
-		}
-		d, err = r.declareSigned(tx, log, p, owner, subj, in, now)
+		var err error
+		d, err = r.declareIn(tx, log, p, in, now)
 		return err
 	})
 	if err != nil {
 		return store.Declaration{}, ledger.Receipt{}, fmt.Errorf("declare: %w", err)
 	}
 	return d, rs[0], nil
+}
+
+// DeclareMany records several declarations in one transaction: all or
+// none (at most MaxBatch). Receipts come in the order of ins.
+func (r *Registry) DeclareMany(ctx context.Context, p Principal, ins []DeclareInput) ([]store.Declaration, []ledger.Receipt, error) {
+	if err := requireWrite(p); err != nil {
+		return nil, nil, err
+	}
+	if len(ins) == 0 || len(ins) > MaxBatch {
+		return nil, nil, invalidf("%d declarations: want 1 to %d per call", len(ins), MaxBatch)
+	}
+	for _, in := range ins {
+		if err := validateTerms(in.Terms); err != nil {
+			return nil, nil, err
+		}
+	}
+	now := r.timestamp()
+	out := make([]store.Declaration, len(ins))
+	rs, err := r.write(ctx, func(tx store.Tx, log func(any) (int64, error)) error {
+		for i, in := range ins {
+			var err error
+			if out[i], err = r.declareIn(tx, log, p, in, now); err != nil {
+				return fmt.Errorf("declaration %d: %w", i+1, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("declare: %w", err)
+	}
+	return out, rs, nil
+}
+
+// declareIn checks and records one declaration in tx.
+func (r *Registry) declareIn(tx store.Tx, log func(any) (int64, error), p Principal, in DeclareInput, now time.Time) (store.Declaration, error) {
+	owner, err := actingFor(tx, p, in.OnBehalfOf)
+	if err != nil {
+		return store.Declaration{}, err
+	}
+	subj, err := r.authorizeSubject(tx, p, owner, in.Subject)
+	if err != nil {
+		return store.Declaration{}, err
+	}
+	if in.Supersedes == "" && in.SupersedeOwn {
+		cur, err := tx.CurrentDeclarations(subj)
+		if err != nil {
+			return store.Declaration{}, err
+		}
+		for _, c := range slices.Backward(cur) {
+			if (c.AccountID == owner && c.OnBehalfOf == "") || c.OnBehalfOf == owner {
+				in.Supersedes = c.ID
+				break
+			}
+		}
+	}
+	if in.Supersedes != "" {
+		old, err := tx.Declaration(in.Supersedes)
+		if err != nil {
+			return store.Declaration{}, err
+		}
+		if old.Subject != subj || (old.AccountID != p.Account.ID && old.OnBehalfOf != owner && old.AccountID != owner) {
+			return store.Declaration{}, fmt.Errorf("%w: declaration %s is not yours about the same subject", ErrForbidden, in.Supersedes)
+		}
+		// A delegate never relaxes what the member declared herself
+		// (DESIGN §3.3; internal/precedence).
+		if owner != p.Account.ID && old.AccountID == owner && old.OnBehalfOf == "" {
+			if us := precedence.Relaxed(old.Terms, in.Terms); len(us) > 0 {
+				return store.Declaration{}, fmt.Errorf("%w: declaration %s is the member's own and decides %s more strictly: a delegate cannot relax it; the member can",
+					ErrForbidden, in.Supersedes, strings.Join(us, ", "))
+			}
+		}
+	}
+	if in.Signed != nil || in.Signature != nil || in.Key != "" {
+		if err := r.verifySigned(tx, p, owner, subj, in); err != nil {
+			return store.Declaration{}, err
+		}
+	}
+	return r.declareSigned(tx, log, p, owner, subj, in, now)
 }
 
 // declare records an unsigned declaration in tx.

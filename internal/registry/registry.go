@@ -68,6 +68,9 @@ type Registry struct {
 	// Verifier checks domain claims; nil means the network (HTTPS
 	// well-known file and DNS TXT).
 	verifier DomainVerifier
+	// Web sessions end after this long without a request, or this long
+	// after sign-in.
+	sessionIdle, sessionMax time.Duration
 }
 
 // Config configures New.
@@ -78,6 +81,9 @@ type Config struct {
 	Now func() time.Time
 	// Verifier checks domain claims; nil means NetVerifier with defaults.
 	Verifier DomainVerifier
+	// SessionIdle and SessionMax are the web sessions' idle and absolute
+	// timeouts; zero means DefaultSessionIdle and DefaultSessionMax.
+	SessionIdle, SessionMax time.Duration
 }
 
 // New returns a registry over cfg.Store and cfg.Ledger, with its content
@@ -86,7 +92,13 @@ func New(ctx context.Context, cfg Config) (*Registry, error) {
 	if cfg.Store == nil || cfg.Ledger == nil {
 		return nil, errors.New("registry: Store and Ledger are required")
 	}
-	r := &Registry{st: cfg.Store, led: cfg.Ledger, now: cfg.Now, verifier: cfg.Verifier}
+	r := &Registry{st: cfg.Store, led: cfg.Ledger, now: cfg.Now, verifier: cfg.Verifier, sessionIdle: cfg.SessionIdle, sessionMax: cfg.SessionMax}
+	if r.sessionIdle <= 0 {
+		r.sessionIdle = DefaultSessionIdle
+	}
+	if r.sessionMax <= 0 {
+		r.sessionMax = DefaultSessionMax
+	}
 	if r.now == nil {
 		r.now = time.Now
 	}

@@ -36,6 +36,17 @@ func (f fakeVerifier) Verify(ctx context.Context, domain, token string) (string,
 
 func newRegistry(t *testing.T, verified ...string) *registry.Registry {
 	t.Helper()
+	v := fakeVerifier{}
+	for _, d := range verified {
+		v[d] = true
+	}
+	return openRegistry(t, func(c *registry.Config) { c.Verifier = v })
+}
+
+// openRegistry returns a registry on a new SQLite store and log, with
+// config adjusted by set.
+func openRegistry(t *testing.T, set func(*registry.Config)) *registry.Registry {
+	t.Helper()
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "r.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,11 +63,9 @@ func newRegistry(t *testing.T, verified ...string) *registry.Registry {
 	if err := led.Init(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
-	v := fakeVerifier{}
-	for _, d := range verified {
-		v[d] = true
-	}
-	r, err := registry.New(t.Context(), registry.Config{Store: st, Ledger: led, Verifier: v})
+	cfg := registry.Config{Store: st, Ledger: led}
+	set(&cfg)
+	r, err := registry.New(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,10 +140,12 @@ type ReadTx interface {
 	// greater than after.
 	Campaigns(after string, limit int) ([]Campaign, error)
 	// Signatures returns up to limit signatures of a campaign ordered by ID
-	// after after; only those whose signer chose to be listed if listedOnly.
+	// after after; if listedOnly, only those whose signer chose to be listed
+	// and whose listing the organiser did not hide.
 	Signatures(campaignID string, listedOnly bool, after string, limit int) ([]Signature, error)
 	// SignatureCount returns the number of signatures of a campaign and how
-	// many of them are listed. An unknown campaign counts zero.
+	// many of them are listed (chosen by the signer, not hidden). An unknown
+	// campaign counts zero.
 	SignatureCount(campaignID string) (total, listed int64, err error)
 
 	// LogSize returns the number of entries in the log. In an Update it is
@@ -159,6 +161,8 @@ type ReadTx interface {
 	// Checkpoint returns the latest stored signed checkpoint and the tree
 	// size it commits to, or ErrNotFound before the first one.
 	Checkpoint() (size int64, note []byte, err error)
+
+	WebReader
 }
 
 // Tx reads and writes within an Update transaction. Times are stored to the
@@ -224,6 +228,8 @@ type Tx interface {
 	// to a tree of size entries. size must not exceed LogSize() nor be
 	// smaller than the stored checkpoint's size: otherwise ErrConflict.
 	PutCheckpoint(size int64, note []byte) error
+
+	WebWriter
 }
 
 // Account kinds.
@@ -394,6 +400,9 @@ type Signature struct {
 	Domain        string // a domain the signer verified; may be empty
 	Listed        bool   // the signer chose to be listed publicly
 	DeclarationID string // a blanket declaration carried by the signature; may be empty
-	CreatedAt     time.Time
-	LogIndex      int64
+	// Hidden is set when the campaign's organiser hid the listing
+	// (moderation); the signature still counts.
+	Hidden    bool
+	CreatedAt time.Time
+	LogIndex  int64
 }

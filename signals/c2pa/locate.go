@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/askfirst/askfirst/internal/chunk"
 )
 
 // Caps on the containers walked to find a manifest store.
@@ -77,7 +79,7 @@ func Locate(data []byte) ([]byte, Location, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
 		return locateJPEG(data)
-	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+	case bytes.HasPrefix(data, []byte(chunk.Signature)):
 		return locatePNG(data)
 	case len(data) >= 8 && isBMFFStart(string(data[4:8])):
 		return locateBMFF(data)
@@ -113,46 +115,16 @@ type app11Part struct {
 func locateJPEG(data []byte) ([]byte, Location, error) {
 	instances := map[uint16][]app11Part{}
 	var order []uint16
-	pos := 2
 	var walkErr error
-walk:
-	for n := 0; ; n++ {
-		if n >= MaxSegments {
-			walkErr = fmt.Errorf("locate c2pa manifest in jpeg: more than %d segments: %w", MaxSegments, ErrTooLarge)
+	w := chunk.NewJPEG(data, MaxSegments)
+	w.Only(0xEB, 0x00, 0xD8)
+	for s, ok := w.Next(); ok; s, ok = w.Next() {
+		if s.Marker == 0x00 || s.Marker == 0xD8 {
+			walkErr = malformed("jpeg", fmt.Sprintf("unexpected marker 0x%02X", s.Marker), s.Start)
 			break
 		}
-		if pos >= len(data) || data[pos] != 0xFF {
-			walkErr = malformed("jpeg", "missing marker", pos)
-			break
-		}
-		start := pos
-		for pos < len(data) && data[pos] == 0xFF {
-			pos++
-		}
-		if pos >= len(data) {
-			walkErr = malformed("jpeg", "truncated marker", start)
-			break
-		}
-		m := data[pos]
-		pos++
-		switch {
-		case m == 0xD9 || m == 0xDA:
-			break walk
-		case m == 0x01 || (m >= 0xD0 && m <= 0xD7):
-			continue
-		}
-		if pos+2 > len(data) {
-			walkErr = malformed("jpeg", "truncated segment length", pos)
-			break
-		}
-		l := int(binary.BigEndian.Uint16(data[pos:]))
-		if l < 2 || pos+l > len(data) {
-			walkErr = malformed("jpeg", fmt.Sprintf("segment 0x%02X length %d past end", m, l), start)
-			break
-		}
-		seg := data[pos+2 : pos+l]
-		pos += l
-		if m != 0xEB || len(seg) < 16 || seg[0] != 'J' || seg[1] != 'P' {
+		seg := s.Payload
+		if s.Marker != 0xEB || len(seg) < 16 || seg[0] != 'J' || seg[1] != 'P' {
 			continue
 		}
 		en := binary.BigEndian.Uint16(seg[2:])
@@ -162,7 +134,7 @@ walk:
 			hdr = 16
 		}
 		if len(seg) < 8+hdr {
-			walkErr = malformed("jpeg", "APP11 box header truncated", start)
+			walkErr = malformed("jpeg", "APP11 box header truncated", s.Start)
 			break
 		}
 		if _, ok := instances[en]; !ok {
@@ -171,7 +143,10 @@ walk:
 			}
 			order = append(order, en)
 		}
-		instances[en] = append(instances[en], app11Part{seq: z, start: start, end: pos, header: seg[8 : 8+hdr], payload: seg[8+hdr:]})
+		instances[en] = append(instances[en], app11Part{seq: z, start: s.Start, end: s.End, header: seg[8 : 8+hdr], payload: seg[8+hdr:]})
+	}
+	if walkErr == nil {
+		walkErr = walkError("jpeg", "segments", w.Err())
 	}
 	for _, en := range order {
 		parts := instances[en]
@@ -245,35 +220,27 @@ func isStore(b []byte) bool {
 
 // PNG: the "caBX" chunk holds the manifest store.
 func locatePNG(data []byte) ([]byte, Location, error) {
-	pos := 8
-	for n := 0; ; n++ {
-		if n >= MaxSegments {
-			return nil, Location{}, fmt.Errorf("locate c2pa manifest in png: more than %d chunks: %w", MaxSegments, ErrTooLarge)
-		}
-		if pos == len(data) {
-			return nil, Location{}, malformed("png", "missing IEND", pos)
-		}
-		if pos+8 > len(data) {
-			return nil, Location{}, malformed("png", "truncated chunk header", pos)
-		}
-		l := binary.BigEndian.Uint32(data[pos:])
-		typ := string(data[pos+4 : pos+8])
-		if l > 1<<31-1 || uint64(pos)+12+uint64(l) > uint64(len(data)) {
-			return nil, Location{}, malformed("png", fmt.Sprintf("chunk %q length %d past end", typ, l), pos)
-		}
-		end := pos + 12 + int(l)
-		switch typ {
-		case "caBX":
-			if l > MaxStoreSize {
-				return nil, Location{}, fmt.Errorf("locate c2pa manifest in png: caBX chunk of %d bytes over %d: %w", l, MaxStoreSize, ErrTooLarge)
+	w := chunk.NewPNG(data, MaxSegments)
+	w.Only("caBX", "IEND")
+	for c, ok := w.Next(); ok; c, ok = w.Next() {
+		switch {
+		case c.Is("caBX"):
+			if len(c.Data) > MaxStoreSize {
+				return nil, Location{}, fmt.Errorf("locate c2pa manifest in png: caBX chunk of %d bytes over %d: %w", len(c.Data), MaxStoreSize, ErrTooLarge)
 			}
-			return data[pos+8 : pos+8+int(l)], Location{Container: ContainerPNG, Segment: "caBX chunk",
-				Ranges: []Range{{Start: int64(pos), Length: int64(end - pos)}}}, nil
-		case "IEND":
+			return c.Data, Location{Container: ContainerPNG, Segment: "caBX chunk",
+				Ranges: []Range{{Start: int64(c.Start), Length: int64(c.End - c.Start)}}}, nil
+		case c.Is("IEND"):
 			return nil, Location{}, fmt.Errorf("locate c2pa manifest in png: %w", ErrNoManifest)
 		}
-		pos = end
 	}
+	return nil, Location{}, walkError("png", "chunks", w.Err())
+}
+
+// walkError words the error that ended a walk of package chunk in this
+// package's errors.
+func walkError(format, blocks string, err error) error {
+	return chunk.Wrap(err, "locate c2pa manifest in "+format, blocks, ErrMalformed, ErrTooLarge)
 }
 
 // ISOBMFF: a top-level "uuid" box with extended type BMFFUUID, then a full

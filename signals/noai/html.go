@@ -1,15 +1,13 @@
 package noai
 
 import (
-	"bytes"
 	"strings"
 
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
+	"github.com/askfirst/askfirst/signals/internal/htmlmeta"
 )
 
 // MaxHTML caps how much of an HTML document ParseHTML reads.
-const MaxHTML = 1 << 20
+const MaxHTML = htmlmeta.MaxDoc
 
 // ParseHTML reads the <meta> elements of an HTML document's head (up to
 // <body>, </head> or MaxHTML bytes) with the HTML5 tokenizer. It keeps
@@ -18,55 +16,22 @@ const MaxHTML = 1 << 20
 // content="noai"> is kept, <meta name="description"> is not). It never
 // fails: malformed markup yields what the tokenizer recovered.
 func ParseHTML(doc []byte) Directives {
-	if len(doc) > MaxHTML {
-		doc = doc[:MaxHTML]
-	}
 	var out Directives
-	z := html.NewTokenizer(bytes.NewReader(doc))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return out
-		case html.EndTagToken:
-			if name, _ := z.TagName(); atom.Lookup(name) == atom.Head {
-				return out
-			}
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			switch atom.Lookup(name) {
-			case atom.Body:
-				return out
-			case atom.Meta:
-				if !hasAttr {
-					continue
-				}
-				var mname, content string
-				for {
-					k, v, more := z.TagAttr()
-					switch string(k) {
-					case "name":
-						mname = string(v)
-					case "content":
-						content = string(v)
-					}
-					if !more {
-						break
-					}
-				}
-				if mname == "" {
-					continue
-				}
-				d := ParseMeta(mname, content)
-				if !strings.EqualFold(strings.TrimSpace(mname), "robots") && !anyKnown(d) {
-					continue
-				}
-				if len(out)+len(d) > MaxDirectives {
-					return out
-				}
-				out = append(out, d...)
-			}
+	htmlmeta.Walk(doc, func(m htmlmeta.Meta) bool {
+		if m.Name == "" {
+			return true
 		}
-	}
+		d := ParseMeta(m.Name, m.Content)
+		if !strings.EqualFold(m.Name, "robots") && !anyKnown(d) {
+			return true
+		}
+		if len(out)+len(d) > MaxDirectives {
+			return false
+		}
+		out = append(out, d...)
+		return true
+	})
+	return out
 }
 
 func anyKnown(d Directives) bool {

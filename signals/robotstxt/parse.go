@@ -89,12 +89,16 @@ func (p *parser) line(n int, l string) {
 	if l == "" {
 		return
 	}
-	name, value, ok := splitRecord(l)
+	name, value, colon, ok := splitRecord(l)
 	if !ok {
 		p.r.warn(n, "line is not a record (name: value); ignored")
 		return
 	}
 	k := classify(name)
+	if !colon && !lenientWithoutColon(k) {
+		p.r.warn(n, fmt.Sprintf("%q without a colon ignored: a record without its colon is read only where that cannot grant anything (user-agent, disallow)", name))
+		return
+	}
 	switch k {
 	case keyUserAgent:
 		p.userAgent(n, value)
@@ -114,7 +118,14 @@ func (p *parser) line(n int, l string) {
 	case keySitemap:
 		p.r.sitemaps = append(p.r.sitemaps, Line{Line: n, Value: value})
 	case keyLicense:
-		p.r.licenses = append(p.r.licenses, Line{Line: n, Value: value})
+		l := Line{Line: n, Value: value}
+		p.r.licenses = append(p.r.licenses, l)
+		if p.cur < 0 {
+			p.r.globalLicenses = append(p.r.globalLicenses, l)
+		} else {
+			g := &p.r.groups[p.cur]
+			g.licenses = append(g.licenses, l)
+		}
 	case keyContentSignal:
 		if p.cur < 0 {
 			p.r.warn(n, "Content-Signal before the first user-agent line; ignored")
@@ -142,8 +153,15 @@ func (p *parser) line(n int, l string) {
 
 func (p *parser) userAgent(n int, value string) {
 	tok := agentToken(value)
-	if tok == "" {
+	switch {
+	case tok == "" && value == "":
 		p.r.warn(n, "user-agent line without a product token")
+	case tok == "":
+		p.r.warn(n, fmt.Sprintf("user-agent %q names no crawler: a product token is made of letters, digits, \"_\" and \"-\", and only \"*\" alone is the global group", value))
+	case tok != "*" && tok != value && !strings.ContainsAny(value[len(tok):len(tok)+1], " \t/"):
+		// "Name/1.2" and "Name Extra" are the usual product forms; other
+		// cuts ("GPTBot, CCBot", "GPTBot;") are worth telling the owner.
+		p.r.warn(n, fmt.Sprintf("user-agent %q read as %q: a product token ends at the first character that cannot be in one; name one crawler per user-agent line", value, tok))
 	}
 	if !p.inAgents {
 		p.closeGroup()
@@ -155,14 +173,16 @@ func (p *parser) userAgent(n int, value string) {
 		return
 	}
 	if tok == "*" {
-		p.r.star = p.addSelection(p.r.star, "*", p.cur)
+		p.r.star = p.addSelection(p.r.star, "*", p.cur, n)
 		return
 	}
 	k := strings.ToLower(tok)
-	p.r.byAgent[k] = p.addSelection(p.r.byAgent[k], k, p.cur)
+	p.r.byAgent[k] = p.addSelection(p.r.byAgent[k], k, p.cur, n)
 }
 
-func (p *parser) addSelection(s *selection, key string, gi int) *selection {
+// addSelection adds group gi, in which the user-agent line n names key, to
+// the selection of key.
+func (p *parser) addSelection(s *selection, key string, gi, n int) *selection {
 	r := p.r
 	if s == nil {
 		if len(p.slab) < cap(p.slab) {
@@ -172,12 +192,13 @@ func (p *parser) addSelection(s *selection, key string, gi int) *selection {
 			s = new(selection)
 		}
 		s.key = key
-		s.groups, s.lines = s.group1[:0], s.line1[:0]
+		s.groups, s.lines, s.named = s.group1[:0], s.line1[:0], s.named1[:0]
 		r.agents = append(r.agents, key)
 	}
 	if len(s.groups) == 0 || s.groups[len(s.groups)-1] != gi {
 		s.groups = append(s.groups, gi)
 		s.lines = append(s.lines, r.groups[gi].line)
+		s.named = append(s.named, n)
 	}
 	return s
 }
@@ -196,22 +217,42 @@ func contentUsageLine(n int, value string) Line {
 	return Line{Line: n, Path: escapePattern(value[:i]), Value: trimSpace(value[i:])}
 }
 
-// splitRecord splits "name: value". Like google/robotstxt it accepts a
-// missing colon when the line is exactly two runs of non-blank characters
-// ("disallow /").
-func splitRecord(l string) (name, value string, ok bool) {
+// splitRecord splits "name: value". Like google/robotstxt it also splits a
+// line without a colon when the line is exactly two runs of non-blank
+// characters ("disallow /"), and then reports colon false: RFC 9309 §2.2
+// requires the colon, so the caller reads such a line only where
+// lenientWithoutColon allows.
+func splitRecord(l string) (name, value string, colon, ok bool) {
 	if i := strings.IndexByte(l, ':'); i >= 0 {
-		return trimSpace(l[:i]), trimSpace(l[i+1:]), true
+		return trimSpace(l[:i]), trimSpace(l[i+1:]), true, true
 	}
 	i := strings.IndexAny(l, " \t")
 	if i < 0 {
-		return "", "", false
+		return "", "", false, false
 	}
 	value = trimSpace(l[i:])
 	if strings.ContainsAny(value, " \t") {
-		return "", "", false
+		return "", "", false, false
 	}
-	return l[:i], value, true
+	return l[:i], value, false, true
+}
+
+// lenientWithoutColon reports whether a record of kind k is read when its
+// colon is missing. google/robotstxt reads every record so; askfirst reads
+// leniently only where the reading cannot grant more than the file
+// certainly says (signals digest §14.6: lenient for reservations, strict
+// for grants): a Disallow can only reserve, a user-agent line only selects
+// a group, and Sitemap and Crawl-delay say nothing about use. "Allow *"
+// without its colon would allow everything against a "Disallow: /" of
+// equal length (allow wins ties), and a colon-less Content-Signal,
+// Content-Usage or License could grant a use: those are ignored with a
+// warning.
+func lenientWithoutColon(k key) bool {
+	switch k {
+	case keyUserAgent, keyDisallow, keySitemap, keyCrawlDelay:
+		return true
+	}
+	return false
 }
 
 // classify maps a record name to its key, case-insensitively, accepting the

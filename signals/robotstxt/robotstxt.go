@@ -191,6 +191,7 @@ type group struct {
 	rules         []Rule
 	contentUsage  []Line
 	contentSignal []Line
+	licenses      []Line
 }
 
 // selection is the set of groups merged for one product token.
@@ -198,6 +199,10 @@ type selection struct {
 	key    string
 	groups []int
 	lines  []int
+	// named holds, for each group, the line of the first user-agent line
+	// naming key in it: a Content-Signal or License record applies to the
+	// crawlers named before it (see ContentSignals).
+	named []int
 
 	// index holds the rules of all groups for first-match evaluation; it
 	// is built on first use by selections with many rules.
@@ -205,7 +210,7 @@ type selection struct {
 	index *ruleIndex
 
 	// Inline storage for the common single-group selection.
-	group1, line1 [1]int
+	group1, line1, named1 [1]int
 }
 
 // sortThreshold is the rule count from which a selection sorts its rules
@@ -220,9 +225,12 @@ type Robots struct {
 	star     *selection
 	agents   []string
 	sitemaps []Line
-	licenses []Line
-	warnings []Warning
-	size     int
+	// licenses holds every License record; globalLicenses those before
+	// the first user-agent line.
+	licenses       []Line
+	globalLicenses []Line
+	warnings       []Warning
+	size           int
 }
 
 // Status reports how the file was obtained.
@@ -231,10 +239,35 @@ func (r *Robots) Status() Status { return r.status }
 // Sitemaps returns the Sitemap records, which are global.
 func (r *Robots) Sitemaps() []Line { return r.sitemaps }
 
-// Licenses returns the License records (RSL 1.0 discovery, signals digest
-// §7.1), which are global: the RSL document's content patterns decide what
-// each applies to.
+// Licenses returns every License record (RSL 1.0 discovery, signals
+// digest §7.1) in file order; LicensesFor returns those that apply to a
+// crawler.
 func (r *Robots) Licenses() []Line { return r.licenses }
+
+// LicensesFor returns the License records that apply to agent: those
+// written before the first user-agent line, which are global (RSL's
+// robots.txt guide writes License first and calls it global), and those
+// inside the groups selected for agent, after the user-agent line naming
+// it, as ContentSignals reads Content-Signal records. A License record
+// inside the group of another crawler is that crawler's: a site owner who
+// writes it there addresses that crawler, as with the group's rules. The
+// RSL document's content patterns then decide which URLs each covers.
+func (r *Robots) LicensesFor(agent string) []Line {
+	out := r.globalLicenses
+	sel := r.selectGroups(agent)
+	if sel == nil {
+		return out
+	}
+	out = out[:len(out):len(out)]
+	for i, gi := range sel.groups {
+		for _, l := range r.groups[gi].licenses {
+			if l.Line > sel.named[i] {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
 
 // Warnings returns problems found while parsing (unknown records, rules
 // outside groups, content beyond the parse limit), at most MaxWarnings.
@@ -294,7 +327,7 @@ func parse(data []byte, truncated bool) *Robots {
 		if strings.Count(body, "\n") == 0 {
 			line = strings.Count(body, "\r") + 1
 		}
-		if name, _, ok := splitRecord(trimSpace(string(tail))); ok && classify(name) == keyDisallow {
+		if name, _, _, ok := splitRecord(trimSpace(string(tail))); ok && classify(name) == keyDisallow {
 			r.warn(line, "line cut by the size limit; kept, since a cut Disallow can only reserve more")
 			body += string(tail)
 		} else {
@@ -412,15 +445,25 @@ func (r *Robots) Rules(agent string) []Rule {
 
 // ContentSignals returns the Content-Signal records of the groups selected
 // for agent (Cloudflare Content Signals Policy, signals digest §8): like
-// rules, a group naming the agent replaces the "*" groups.
+// rules, a group naming the agent replaces the "*" groups. A
+// Content-Signal record does not end a run of user-agent lines (RFC 9309
+// §2.2.4: other records must not interfere with the groups), so it applies
+// to the crawlers named before it in its group, as google/robotstxt's
+// parser handles every record when it reads it: in "User-agent: GPTBot /
+// Content-Signal: ai-train=no / User-agent: * / Allow: /" the signal is
+// GPTBot's, not the "*" group's.
 func (r *Robots) ContentSignals(agent string) []Line {
 	sel := r.selectGroups(agent)
 	if sel == nil {
 		return nil
 	}
 	var out []Line
-	for _, gi := range sel.groups {
-		out = append(out, r.groups[gi].contentSignal...)
+	for i, gi := range sel.groups {
+		for _, l := range r.groups[gi].contentSignal {
+			if l.Line > sel.named[i] {
+				out = append(out, l)
+			}
+		}
 	}
 	return out
 }
@@ -481,20 +524,36 @@ func (r *Robots) selectGroups(agent string) *selection {
 }
 
 // agentToken extracts the product token of a user-agent value or crawler
-// name: the leading run of characters that are not whitespace or "/", so
-// that "Foo/1.2" and "Foo Bar" give "Foo" and digits are kept (signals
-// digest §14.4). A value starting with "*" is the global token.
+// name: the leading run of characters that can be in a product token
+// ([A-Za-z0-9_-]), cut at the first that cannot, as google/robotstxt's
+// ExtractUserAgent does, so that "Foo/1.2", "Foo Bar", "GPTBot, CCBot" and
+// "GPTBot;" give the first name, except that digits are kept (signals
+// digest §14.4, so "AI2Bot" is matchable). The value "*", alone or followed
+// by white space, is the global token (google/robotstxt's rule); any other
+// value starting with "*" ("*bot") names no crawler and gives "".
 func agentToken(s string) string {
 	s = trimSpace(s)
-	if strings.HasPrefix(s, "*") {
+	if s == "*" || len(s) > 1 && s[0] == '*' && (s[1] == ' ' || s[1] == '\t') {
 		return "*"
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == ' ' || c == '\t' || c == '/' {
+		if !isTokenChar(s[i]) {
 			return s[:i]
 		}
 	}
 	return s
+}
+
+// ProductToken returns the product token that a user-agent value or a
+// crawler's name stands for, as Allowed and the group selection read it:
+// "GPTBot/1.2" and "GPTBot, CCBot" give "GPTBot", "*" and "* x" give "*",
+// "*bot" gives "" (no crawler). Compare tokens case-insensitively.
+func ProductToken(s string) string { return agentToken(s) }
+
+// isTokenChar reports whether c can be in a product token as askfirst
+// matches them: a letter, a digit, "_" or "-".
+func isTokenChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 func lowerInto(dst []byte, s string) []byte {

@@ -67,11 +67,16 @@ Disallow: /x/
 Sitemap: https://example.com/sitemap.xml
 `
 	r := robotstxt.Parse([]byte(f))
-	// Content-Signal is an other record: "*" and ExampleBot share the group
-	// it sits in. Content-Usage is a rule: it ends that group, so OtherBot
-	// starts a new one.
-	for _, agent := range []string{"anybot", "ExampleBot"} {
-		if diff := cmp.Diff([]robotstxt.Line{{Line: 3, Value: "search=yes, ai-train=no"}}, r.ContentSignals(agent)); diff != "" {
+	// Content-Signal is an other record: it does not end the run of
+	// user-agent lines, so "*" and ExampleBot share one group, but it
+	// applies to the crawlers named before it (ExampleBot is named after).
+	// Content-Usage is a rule: it applies to the whole group and ends it, so
+	// OtherBot starts a new one.
+	for agent, want := range map[string][]robotstxt.Line{
+		"anybot":     {{Line: 3, Value: "search=yes, ai-train=no"}},
+		"ExampleBot": nil,
+	} {
+		if diff := cmp.Diff(want, r.ContentSignals(agent)); diff != "" {
 			t.Errorf("ContentSignals(%s) (-want +got):\n%s", agent, diff)
 		}
 		if diff := cmp.Diff([]robotstxt.Line{{Line: 5, Value: "train-ai=n"}}, r.ContentUsage(agent, "/a")); diff != "" {
@@ -232,8 +237,9 @@ func TestTokensAndValues(t *testing.T) {
 		agent, path string
 		want        bool
 	}{
-		{"Googlebot", "/a", true},      // "googlebot*" is not "googlebot"
-		{"Googlebot", "/b", false},     // falls back to "* extra"
+		{"Googlebot", "/a", false},     // "Googlebot*" is cut to "Googlebot", as Google's parser cuts it
+		{"Googlebot", "/b", true},      // so "* extra" is not its group
+		{"otherbot", "/b", false},      // "* extra" is "*", as in Google's parser
 		{"brightbot", "/c", false},     // "Brightbot 1.0" read as "brightbot"
 		{"Brightbot 1.0", "/c", false}, // the crawler's own name read the same way
 		{"spacebot", "/e", false},      // "user agent" typo accepted
@@ -275,5 +281,115 @@ func TestMatch(t *testing.T) {
 		if got := robotstxt.Match(tc.pattern, tc.path); got != tc.want {
 			t.Errorf("Match(%q, %q) = %v, want %v", tc.pattern, tc.path, got, tc.want)
 		}
+	}
+}
+
+// TestProductTokens: a user-agent value names the crawler whose product
+// token it starts with, cut at the first character that cannot be in a
+// token ([A-Za-z0-9_-]), as google/robotstxt cuts it; only "*" alone (or
+// followed by white space) is the global group (signals digest §1.2,
+// §14.4).
+func TestProductTokens(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		named       []string // crawlers the group applies to
+		notNamed    []string // crawlers it does not apply to
+	}{
+		{"comma list", "GPTBot, CCBot", []string{"GPTBot", "gptbot"}, []string{"CCBot", "anybot"}},
+		{"semicolon", "GPTBot;", []string{"GPTBot"}, []string{"anybot"}},
+		{"version", "GPTBot/1.2", []string{"GPTBot"}, []string{"anybot"}},
+		{"digits kept", "AI2Bot", []string{"AI2Bot"}, []string{"AIBot", "anybot"}},
+		{"dots cut", "bigsur.ai", []string{"bigsur"}, []string{"anybot"}},
+		{"star prefix names no crawler", "*bot", nil, []string{"anybot", "bot"}},
+		{"star comma names no crawler", "*,", nil, []string{"anybot"}},
+		{"star alone", "*", []string{"anybot", "GPTBot"}, nil},
+		{"star and words", "* everyone", []string{"anybot"}, nil},
+	} {
+		r := robotstxt.Parse([]byte("User-agent: " + tc.value + "\nDisallow: /\n"))
+		for _, a := range tc.named {
+			if r.Allowed(a, "/x").Allowed {
+				t.Errorf("%s: User-agent %q does not name %s; want it to", tc.name, tc.value, a)
+			}
+		}
+		for _, a := range tc.notNamed {
+			if !r.Allowed(a, "/x").Allowed {
+				t.Errorf("%s: User-agent %q names %s; want it not to", tc.name, tc.value, a)
+			}
+		}
+	}
+	// The owner is told when a value is cut at anything but the usual
+	// "/version" or " comment" forms.
+	r := robotstxt.Parse([]byte("User-agent: GPTBot, CCBot\nUser-agent: *bot\nUser-agent: ClaudeBot/1.0\nDisallow: /\n"))
+	if w := r.Warnings(); len(w) != 2 || w[0].Line != 1 || w[1].Line != 2 {
+		t.Errorf("Warnings() = %v, want one for line 1 and one for line 2", w)
+	}
+}
+
+// TestRecordWithoutColon: google/robotstxt reads "name value" lines; askfirst
+// reads them only where that cannot grant: "Allow *" after "Disallow: /"
+// would allow everything (equal length, allow wins ties), so it is ignored
+// with a warning, while "disallow /" still reserves.
+func TestRecordWithoutColon(t *testing.T) {
+	r := robotstxt.Parse([]byte("User-agent: *\nDisallow: /\nAllow *\nAllow /x\nContent-Signal ai-train=yes\nLicense /l.xml\n"))
+	for _, p := range []string{"/", "/a", "/x/1"} {
+		if d := r.Allowed("anybot", p); d.Allowed {
+			t.Errorf("Allowed(anybot, %s) = %+v, want disallowed: an allow without its colon is not read", p, d)
+		}
+	}
+	if got := r.ContentSignals("anybot"); got != nil {
+		t.Errorf("ContentSignals = %v, want none", got)
+	}
+	if got := r.Licenses(); got != nil {
+		t.Errorf("Licenses = %v, want none", got)
+	}
+	if w := r.Warnings(); len(w) != 4 {
+		t.Errorf("Warnings() = %v, want one per ignored line", w)
+	}
+	r = robotstxt.Parse([]byte("user-agent FooBot\ndisallow /private\n"))
+	if r.Allowed("FooBot", "/private/a").Allowed {
+		t.Errorf("disallow without a colon not read")
+	}
+}
+
+// TestRecordsBelongToTheirGroup: a Content-Signal or License record
+// written in the group of another crawler is that crawler's, even when a
+// user-agent line for "*" follows it without a rule in between (the issue
+// of a Content-Signal for GPTBot read by every crawler).
+func TestRecordsBelongToTheirGroup(t *testing.T) {
+	const f = `License: https://example.com/all.xml
+User-agent: GPTBot
+Content-Signal: ai-train=no
+License: https://example.com/gptbot.xml
+
+User-agent: *
+Content-Signal: search=yes
+License: https://example.com/star.xml
+Allow: /
+`
+	r := robotstxt.Parse([]byte(f))
+	for agent, want := range map[string][]robotstxt.Line{
+		"askfirst": {{Line: 7, Value: "search=yes"}},
+		"GPTBot":   {{Line: 3, Value: "ai-train=no"}, {Line: 7, Value: "search=yes"}},
+	} {
+		if diff := cmp.Diff(want, r.ContentSignals(agent)); diff != "" {
+			t.Errorf("ContentSignals(%s) (-want +got):\n%s", agent, diff)
+		}
+	}
+	for agent, want := range map[string][]robotstxt.Line{
+		"askfirst": {{Line: 1, Value: "https://example.com/all.xml"}, {Line: 8, Value: "https://example.com/star.xml"}},
+		"GPTBot":   {{Line: 1, Value: "https://example.com/all.xml"}, {Line: 4, Value: "https://example.com/gptbot.xml"}, {Line: 8, Value: "https://example.com/star.xml"}},
+	} {
+		if diff := cmp.Diff(want, r.LicensesFor(agent)); diff != "" {
+			t.Errorf("LicensesFor(%s) (-want +got):\n%s", agent, diff)
+		}
+	}
+	// Both crawlers share the group's rules, as RFC 9309 §2.1 merges them.
+	for _, agent := range []string{"askfirst", "GPTBot"} {
+		if d := r.Allowed(agent, "/a"); !d.Allowed || d.Rule == nil {
+			t.Errorf("Allowed(%s, /a) = %+v, want allowed by line 9", agent, d)
+		}
+	}
+	if len(r.Licenses()) != 3 {
+		t.Errorf("Licenses() = %v, want all three", r.Licenses())
 	}
 }

@@ -17,15 +17,25 @@
 //     spellings are aliases: train-ai and train-genai → ai-train, ai-use
 //     and ai-summarize → ai-input.
 //   - A prohibition of a usage in any licence wins over every permission.
+//     A usage value reserves or grants exactly the usages it names and
+//     those it contains (all ⊃ ai-all ⊃ ai-train), no more: prohibiting
+//     ai-train says nothing about ai-input.
 //   - A licence with <permits type="usage"> covers only what it lists; a
 //     licence with no usage permits covers every usage, except a licence
 //     that holds only prohibitions, which grants nothing.
+//   - <permits type="user|geo"> and <prohibits type="user|geo"> restrict
+//     whom a licence covers; they are evaluated against the requester's
+//     declared Profile (user class, country; a geo value may be a region
+//     containing the country, such as EU). A requester who declared
+//     nothing is covered by no restricted licence. A licence that covers
+//     the usage but not the requester is not a licence for it: the usage
+//     is NotCovered, with that licence as the offer.
 //   - A covering licence is free when it has no payment or payment type
 //     free, and the content names no license server; otherwise a licence
-//     must be obtained. A free licence restricted by user or geo is
-//     reported as needing a licence, with the restriction as a condition,
-//     since the requester's class is not known here.
-//   - A usage no licence covers is not licensed.
+//     must be obtained.
+//   - A usage no licence covers is not licensed, when the content offers
+//     licences; a content whose licences only prohibit says nothing about
+//     the usages it does not name (NotAddressed).
 //
 // It does not fetch, speak the Open License Protocol or Crawler
 // Authorization Protocol, decrypt Encrypted Media Standard assets, or map
@@ -39,9 +49,11 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/language"
 
 	"github.com/askfirst/askfirst/signals/robotstxt"
 )
@@ -381,11 +393,19 @@ func addScope(dst *Scope, s xmlScope, where string, warn *[]string) {
 		}
 	case "user":
 		for _, v := range vals {
-			dst.User = append(dst.User, strings.ToLower(v))
+			v = strings.ToLower(v)
+			if !slices.Contains(UserClasses, v) {
+				*warn = append(*warn, fmt.Sprintf("%s: user class %q outside RSL 1.0", where, v))
+			}
+			dst.User = append(dst.User, v)
 		}
 	case "geo":
 		for _, v := range vals {
-			dst.Geo = append(dst.Geo, strings.ToUpper(v))
+			v = strings.ToUpper(v)
+			if _, err := language.ParseRegion(v); err != nil {
+				*warn = append(*warn, fmt.Sprintf("%s: geo %q is not an ISO 3166-1 code", where, v))
+			}
+			dst.Geo = append(dst.Geo, v)
 		}
 	default:
 		*warn = append(*warn, fmt.Sprintf("%s: type %q outside usage, user and geo; ignored", where, s.Type))

@@ -76,29 +76,37 @@ func TestEvaluate(t *testing.T) {
 	premium := &rsl.Offer{PaymentType: "use", Amount: "0.015", Currency: "USD", Server: "https://license.news.example",
 		Terms:   []string{"https://rslcollective.org/license", "https://news.example/terms"},
 		Contact: "mailto:ai@news.example", Holder: "News Example Ltd"}
+	commercial := rsl.Profile{User: rsl.UserCommercial}
 	for _, tc := range []struct {
 		content int
 		usage   string
+		profile rsl.Profile
 		want    want
 	}{
 		// Digest §7.2 example.
-		{0, "ai-train", want{rsl.Prohibited, 1, nil, nil}},
-		{0, "train-ai", want{rsl.Prohibited, 1, nil, nil}},
-		{0, "search", want{rsl.Free, 0, free, nil}},
-		{0, "ai-input", want{rsl.Free, 0, free, nil}},
-		{0, "ai-index", want{rsl.NotCovered, -1, nil, nil}},
-		{0, "ai-all", want{rsl.NotCovered, -1, nil, nil}},
-		// Paid licence through a license server, for commercial users.
-		{1, "ai-train", want{rsl.LicenseRequired, 0, premium, []string{"users: commercial"}}},
-		{1, "search", want{rsl.LicenseRequired, 0, premium, []string{"users: commercial"}}},
+		{0, "ai-train", commercial, want{rsl.Prohibited, 1, nil, nil}},
+		{0, "train-ai", commercial, want{rsl.Prohibited, 1, nil, nil}},
+		{0, "search", commercial, want{rsl.Free, 0, free, nil}},
+		{0, "ai-input", commercial, want{rsl.Free, 0, free, nil}},
+		{0, "ai-index", commercial, want{rsl.NotCovered, -1, nil, nil}},
+		{0, "ai-all", commercial, want{rsl.NotCovered, -1, nil, nil}},
+		// Paid licence through a license server, for commercial users: it
+		// covers a commercial requester, and is only an offer to others.
+		{1, "ai-train", commercial, want{rsl.LicenseRequired, 0, premium, []string{"users: commercial"}}},
+		{1, "search", commercial, want{rsl.LicenseRequired, 0, premium, []string{"users: commercial"}}},
+		{1, "ai-train", rsl.Profile{User: rsl.UserEducation}, want{rsl.NotCovered, 0, premium, []string{"for users commercial, not education"}}},
+		{1, "ai-train", rsl.Profile{}, want{rsl.NotCovered, 0, premium, []string{"for users commercial, not an undeclared user class"}}},
 		// No usage permits, with payment: covers every usage.
-		{2, "ai-index", want{rsl.LicenseRequired, 0, &rsl.Offer{PaymentType: "training", Amount: "250", Currency: "EUR"}, nil}},
-		// Free but limited to regions: a condition, so licence required.
-		{3, "ai-train", want{rsl.LicenseRequired, 0, &rsl.Offer{}, []string{"regions: FR DE"}}},
-		{3, "ai-input", want{rsl.NotCovered, -1, nil, nil}},
+		{2, "ai-index", commercial, want{rsl.LicenseRequired, 0, &rsl.Offer{PaymentType: "training", Amount: "250", Currency: "EUR"}, nil}},
+		// Free but limited to regions: free where it applies, an offer
+		// elsewhere and to a requester who declared no country.
+		{3, "ai-train", rsl.Profile{User: rsl.UserCommercial, Geo: "DE"}, want{rsl.Free, 0, &rsl.Offer{}, []string{"regions: FR DE"}}},
+		{3, "ai-train", rsl.Profile{User: rsl.UserCommercial, Geo: "US"}, want{rsl.NotCovered, 0, &rsl.Offer{}, []string{"for regions FR DE, not US"}}},
+		{3, "ai-train", commercial, want{rsl.NotCovered, 0, &rsl.Offer{}, []string{"for regions FR DE, not an undeclared country"}}},
+		{3, "ai-input", rsl.Profile{User: rsl.UserCommercial, Geo: "DE"}, want{rsl.NotCovered, -1, nil, nil}},
 	} {
 		c := &d.Contents[tc.content]
-		ev, err := c.Evaluate(tc.usage)
+		ev, err := c.EvaluateFor(tc.usage, tc.profile)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,13 +115,13 @@ func TestEvaluate(t *testing.T) {
 			li = ev.License.Index
 		}
 		if ev.Status != tc.want.status || li != tc.want.license {
-			t.Errorf("content %d Evaluate(%s) = %v licence %d, want %v licence %d", tc.content, tc.usage, ev.Status, li, tc.want.status, tc.want.license)
+			t.Errorf("content %d EvaluateFor(%s, %v) = %v licence %d, want %v licence %d", tc.content, tc.usage, tc.profile, ev.Status, li, tc.want.status, tc.want.license)
 		}
 		if diff := cmp.Diff(tc.want.offer, ev.Offer); diff != "" {
-			t.Errorf("content %d Evaluate(%s) offer (-want +got):\n%s", tc.content, tc.usage, diff)
+			t.Errorf("content %d EvaluateFor(%s, %v) offer (-want +got):\n%s", tc.content, tc.usage, tc.profile, diff)
 		}
 		if diff := cmp.Diff(tc.want.conds, ev.Conditions); diff != "" {
-			t.Errorf("content %d Evaluate(%s) conditions (-want +got):\n%s", tc.content, tc.usage, diff)
+			t.Errorf("content %d EvaluateFor(%s, %v) conditions (-want +got):\n%s", tc.content, tc.usage, tc.profile, diff)
 		}
 	}
 	if _, err := d.Contents[0].Evaluate("crawl"); err == nil {
@@ -136,6 +144,107 @@ func TestProhibitedWithOffer(t *testing.T) {
 	ev, _ = d.Contents[0].Evaluate("search")
 	if ev.Status != rsl.NotCovered {
 		t.Errorf("Evaluate(search) = %v, want not-covered (ai-all does not include search)", ev.Status)
+	}
+}
+
+// TestProhibitionIsExact: a usage value reserves exactly the usages it
+// names and those it contains, no more (issue: a licence prohibiting
+// ai-train also denied ai-input). A document that only prohibits says
+// nothing about the other usages; one that also offers licences leaves
+// the usages outside them not licensed.
+func TestProhibitionIsExact(t *testing.T) {
+	for _, tc := range []struct {
+		name, licences string
+		want           map[string]rsl.Status
+	}{
+		{"only ai-train prohibited", `<license><prohibits type="usage">ai-train</prohibits></license>`, map[string]rsl.Status{
+			"ai-train": rsl.Prohibited, "train-genai": rsl.Prohibited, "ai-input": rsl.NotAddressed,
+			"ai-index": rsl.NotAddressed, "search": rsl.NotAddressed, "ai-all": rsl.NotAddressed}},
+		{"ai-all prohibited", `<license><prohibits type="usage">ai-all</prohibits></license>`, map[string]rsl.Status{
+			"ai-train": rsl.Prohibited, "ai-input": rsl.Prohibited, "ai-index": rsl.Prohibited, "search": rsl.NotAddressed}},
+		{"all prohibited", `<license><prohibits type="usage">all</prohibits></license>`, map[string]rsl.Status{
+			"ai-train": rsl.Prohibited, "ai-input": rsl.Prohibited, "search": rsl.Prohibited}},
+		{"ai-input prohibited", `<license><prohibits type="usage">ai-input</prohibits></license>`, map[string]rsl.Status{
+			"ai-train": rsl.NotAddressed, "ai-input": rsl.Prohibited}},
+		{"prohibition beside a licence", `<license><prohibits type="usage">ai-train</prohibits></license><license><permits type="usage">search</permits></license>`, map[string]rsl.Status{
+			"ai-train": rsl.Prohibited, "ai-input": rsl.NotCovered, "search": rsl.Free}},
+	} {
+		d, err := rsl.Parse([]byte(`<rsl xmlns="https://rslstandard.org/rsl"><content url="/">` + tc.licences + `</content></rsl>`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for usage, want := range tc.want {
+			ev, err := d.Contents[0].EvaluateFor(usage, rsl.Profile{User: rsl.UserCommercial})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ev.Status != want {
+				t.Errorf("%s: EvaluateFor(%s) = %v, want %v", tc.name, usage, ev.Status, want)
+			}
+		}
+	}
+}
+
+// TestProfile: RSL <permits>/<prohibits> of type user and geo admit the
+// requester only when its declared profile shows it is covered; a geo
+// value may be a region containing the country.
+func TestProfile(t *testing.T) {
+	const doc = `<rsl xmlns="https://rslstandard.org/rsl"><content url="/"><license>
+		<permits type="usage">ai-train</permits><permits type="user">education non-commercial</permits>
+		<prohibits type="geo">CN</prohibits><payment type="free"/></license>
+		<license><permits type="usage">ai-train</permits><permits type="geo">EU</permits>
+		<prohibits type="user">government</prohibits><payment type="training"><amount currency="EUR">1</amount></payment></license>
+	</content></rsl>`
+	d, err := rsl.Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		p       rsl.Profile
+		want    rsl.Status
+		licence int
+	}{
+		{rsl.Profile{User: "education", Geo: "US"}, rsl.Free, 0},
+		{rsl.Profile{User: "education", Geo: "CN"}, rsl.NotCovered, 0}, // excluded region, and not in the EU
+		{rsl.Profile{User: "education"}, rsl.NotCovered, 0},            // cannot show it is outside CN
+		{rsl.Profile{User: "commercial", Geo: "DE"}, rsl.LicenseRequired, 1},
+		{rsl.Profile{User: "commercial", Geo: "de"}, rsl.LicenseRequired, 1},
+		{rsl.Profile{User: "government", Geo: "FR"}, rsl.NotCovered, 0},
+		{rsl.Profile{User: "commercial", Geo: "US"}, rsl.NotCovered, 0},
+		{rsl.Profile{}, rsl.NotCovered, 0},
+	} {
+		ev, err := d.Contents[0].EvaluateFor("ai-train", tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Status != tc.want || ev.License == nil || ev.License.Index != tc.licence {
+			t.Errorf("EvaluateFor(ai-train, %v) = %+v, want %v by licence %d", tc.p, ev, tc.want, tc.licence)
+		}
+		if ev.Status == rsl.NotCovered && (ev.Offer == nil || len(ev.Conditions) != 1) {
+			t.Errorf("EvaluateFor(ai-train, %v): not covered without the offer and the reason: %+v", tc.p, ev)
+		}
+	}
+}
+
+func TestParseProfile(t *testing.T) {
+	for _, tc := range []struct {
+		user, geo string
+		want      rsl.Profile
+		ok        bool
+	}{
+		{"", "", rsl.Profile{}, true},
+		{"Commercial", "de", rsl.Profile{User: "commercial", Geo: "DE"}, true},
+		{"non-commercial", "JP", rsl.Profile{User: "non-commercial", Geo: "JP"}, true},
+		{"business", "", rsl.Profile{}, false},
+		{"", "EU", rsl.Profile{}, false},  // a region, not a country
+		{"", "DEU", rsl.Profile{}, false}, // alpha-3
+		{"", "ZZ", rsl.Profile{}, false},
+		{"", "1", rsl.Profile{}, false},
+	} {
+		p, err := rsl.ParseProfile(tc.user, tc.geo)
+		if (err == nil) != tc.ok || p != tc.want {
+			t.Errorf("ParseProfile(%q, %q) = %+v, %v; want %+v, ok %v", tc.user, tc.geo, p, err, tc.want, tc.ok)
+		}
 	}
 }
 

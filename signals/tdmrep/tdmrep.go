@@ -4,14 +4,15 @@
 // HTML <meta> elements and the site file /.well-known/tdmrep.json, and the
 // TDM Policy document (an ODRL 2.2 JSON-LD profile, spec §"TDM Policy").
 //
-// Rules it follows, from the spec:
+// Rules it follows, from the spec (and where it is lenient, why):
 //   - tdm-reservation is 1 (reserved) or 0 (not reserved); any other value
 //     is a protocol error and the property is unset (§"TDM properties").
 //     As askfirst's digest §14.6 asks (lenient for obvious reservations,
 //     strict for grants), the JSON string "1" is read as reserved with a
 //     warning, while "0" as a string stays unset.
 //   - tdmrep.json is a JSON array of {location, tdm-reservation,
-//     tdm-policy}; location patterns follow robots.txt ("*", "$"),
+//     tdm-policy} (one bare rule object is read as that rule, with a
+//     warning); location patterns follow robots.txt ("*", "$"),
 //     case-sensitively; the FIRST matching rule in array order wins, not
 //     the longest; no match is unset.
 //   - Processing priority: the file, then response headers, then HTML meta,
@@ -186,19 +187,27 @@ type File struct {
 	Warnings []string
 }
 
-// ParseFile parses /.well-known/tdmrep.json. It fails when the body is not
-// a JSON array (the spec requires the brackets even for one rule) or is
-// over MaxFile; rules without a location are skipped with a warning.
+// ParseFile parses /.well-known/tdmrep.json. The spec requires a JSON
+// array even for one rule; a file holding one rule object instead is read
+// as that one rule, with a warning, so that a reservation is not lost to a
+// syntax slip (signals digest §14.6: lenient for obvious reservations). It
+// fails when the body is neither, or is over MaxFile; rules without a
+// location are skipped with a warning.
 func ParseFile(data []byte) (*File, error) {
 	if len(data) > MaxFile {
 		return nil, fmt.Errorf("parse tdmrep.json: %d bytes over the %d-byte limit", len(data), MaxFile)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	f := &File{}
 	var raw []map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("parse tdmrep.json: not a JSON array of rules: %w", err)
+		var one map[string]json.RawMessage
+		if json.Unmarshal(data, &one) != nil {
+			return nil, fmt.Errorf("parse tdmrep.json: not a JSON array of rules: %w", err)
+		}
+		raw = []map[string]json.RawMessage{one}
+		f.Warnings = append(f.Warnings, "the file holds one rule object, not an array of rules as TDMRep requires; read as that one rule")
 	}
-	f := &File{}
 	for i, m := range raw {
 		if i >= MaxRules {
 			f.Warnings = append(f.Warnings, fmt.Sprintf("more than %d rules; rest ignored", MaxRules))

@@ -80,14 +80,31 @@ func TestLookupOrdered(t *testing.T) {
 
 func TestParseFileErrors(t *testing.T) {
 	for _, in := range []string{
-		`{"location":"/","tdm-reservation":1}`, // brackets required
 		`<html>not found</html>`,
+		`"/"`,
 		``,
 		strings.Repeat(" ", tdmrep.MaxFile+1),
 	} {
 		if _, err := tdmrep.ParseFile([]byte(in)); err == nil {
 			t.Errorf("ParseFile(%.40q) succeeded, want error", in)
 		}
+	}
+}
+
+// TestParseFileOneRule: TDMRep requires the array brackets even for one
+// rule, but a file holding one rule object is read as that rule, with a
+// warning: a reservation must not be lost to a syntax slip.
+func TestParseFileOneRule(t *testing.T) {
+	f, err := tdmrep.ParseFile([]byte(`{"location":"/","tdm-reservation":1,"tdm-policy":"https://pub.example/p.json"}`))
+	if err != nil {
+		t.Fatalf("ParseFile(one rule object): %v", err)
+	}
+	r, ok := f.Lookup("/a")
+	if !ok || r.Reservation != tdmrep.Reserved || r.Policy != "https://pub.example/p.json" {
+		t.Errorf("Lookup(/a) = %+v, %v; want the reserving rule", r, ok)
+	}
+	if len(f.Warnings) != 1 {
+		t.Errorf("Warnings = %q, want one about the missing array", f.Warnings)
 	}
 }
 

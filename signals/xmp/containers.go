@@ -9,10 +9,12 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/askfirst/askfirst/internal/chunk"
 )
 
 // PNG (XMP Part 3 §1.1.5; PNG 1.2 §4.2.3 and §11.3.4).
-var pngSignature = []byte("\x89PNG\r\n\x1a\n")
+var pngSignature = []byte(chunk.Signature)
 
 // PNGKeyword is the iTXt keyword of an XMP packet in PNG.
 const PNGKeyword = "XML:com.adobe.xmp"
@@ -20,47 +22,23 @@ const PNGKeyword = "XML:com.adobe.xmp"
 // pngRawProfileKeyword is ImageMagick's hex-encoded variant.
 const pngRawProfileKeyword = "Raw profile type xmp"
 
-type pngChunk struct {
-	typ   string
-	start int // offset of the length field
-	end   int // offset after the CRC
-	data  []byte
-}
-
-func pngChunks(data []byte) ([]pngChunk, error) {
-	var chunks []pngChunk
-	pos := len(pngSignature)
-	for {
-		if len(chunks) >= MaxSegments {
-			return chunks, fmt.Errorf("read png: more than %d chunks: %w", MaxSegments, ErrTooLarge)
-		}
-		if pos == len(data) {
-			return chunks, malformed("png", "missing IEND", pos)
-		}
-		if pos+8 > len(data) {
-			return chunks, malformed("png", "truncated chunk header", pos)
-		}
-		n := binary.BigEndian.Uint32(data[pos:])
-		typ := string(data[pos+4 : pos+8])
-		if n > 1<<31-1 || uint64(pos)+12+uint64(n) > uint64(len(data)) {
-			return chunks, malformed("png", fmt.Sprintf("chunk %q length %d past end", typ, n), pos)
-		}
-		end := pos + 12 + int(n)
-		chunks = append(chunks, pngChunk{typ: typ, start: pos, end: end, data: data[pos+8 : pos+8+int(n)]})
-		pos = end
-		if typ == "IEND" {
-			return chunks, nil
-		}
+// pngChunks returns the chunks of a PNG up to IEND (package chunk walks
+// them), those read before any error.
+func pngChunks(data []byte) ([]chunk.Chunk, error) {
+	var chunks []chunk.Chunk
+	w := chunk.NewPNG(data, MaxSegments)
+	for c, ok := w.Next(); ok; c, ok = w.Next() {
+		chunks = append(chunks, c)
 	}
+	return chunks, walkError("png", "chunks", w.Err())
 }
 
 func extractPNG(data []byte) ([]Packet, error) {
-	chunks, err := pngChunks(data)
 	var packets []Packet
-	for _, c := range chunks {
-		if c.typ != "iTXt" && c.typ != "tEXt" && c.typ != "zTXt" {
-			continue
-		}
+	w := chunk.NewPNG(data, MaxSegments)
+	w.Only("iTXt", "tEXt", "zTXt")
+	for c, ok := w.Next(); ok; c, ok = w.Next() {
+		typ := c.Name()
 		kw, text, cerr := pngText(c)
 		if cerr != nil {
 			if kw == PNGKeyword || kw == pngRawProfileKeyword {
@@ -72,63 +50,64 @@ func extractPNG(data []byte) ([]Packet, error) {
 		switch kw {
 		case PNGKeyword:
 			p = Packet{Data: text}
-			if c.typ != "iTXt" {
-				p.Warnings = append(p.Warnings, "XMP in a "+c.typ+" chunk; the standard carrier is iTXt")
+			if typ != "iTXt" {
+				p.Warnings = append(p.Warnings, "XMP in a "+typ+" chunk; the standard carrier is iTXt")
 			}
 		case pngRawProfileKeyword:
 			raw, rerr := decodeRawProfile(text)
 			if rerr != nil {
-				return packets, fmt.Errorf("read png %s chunk %q at offset %d: %w", c.typ, kw, c.start, rerr)
+				return packets, fmt.Errorf("read png %s chunk %q at offset %d: %w", typ, kw, c.Start, rerr)
 			}
-			p = Packet{Data: raw, Warnings: []string{"XMP in ImageMagick's \"Raw profile type xmp\" " + c.typ + " chunk"}}
+			p = Packet{Data: raw, Warnings: []string{"XMP in ImageMagick's \"Raw profile type xmp\" " + typ + " chunk"}}
 		default:
 			continue
 		}
 		if len(packets) >= MaxPackets {
 			return packets, fmt.Errorf("read png: more than %d XMP packets: %w", MaxPackets, ErrTooLarge)
 		}
-		p.Location = Location{Container: ContainerPNG, Segment: c.typ + " " + kw, Offset: int64(c.start)}
+		p.Location = Location{Container: ContainerPNG, Segment: typ + " " + kw, Offset: int64(c.Start)}
 		packets = append(packets, p)
 	}
-	return packets, err
+	return packets, walkError("png", "chunks", w.Err())
 }
 
 // pngText decodes a tEXt, zTXt or iTXt chunk into its keyword and text.
-func pngText(c pngChunk) (keyword string, text []byte, err error) {
-	kw, rest, ok := bytes.Cut(c.data, []byte{0})
+func pngText(c chunk.Chunk) (keyword string, text []byte, err error) {
+	typ := c.Name()
+	kw, rest, ok := bytes.Cut(c.Data, []byte{0})
 	if !ok {
-		return "", nil, malformed("png", c.typ+" chunk without keyword terminator", c.start)
+		return "", nil, malformed("png", typ+" chunk without keyword terminator", c.Start)
 	}
 	keyword = string(kw)
-	switch c.typ {
+	switch typ {
 	case "tEXt":
 		return keyword, rest, nil
 	case "zTXt":
 		if len(rest) < 1 || rest[0] != 0 {
-			return keyword, nil, malformed("png", "zTXt chunk with unknown compression", c.start)
+			return keyword, nil, malformed("png", "zTXt chunk with unknown compression", c.Start)
 		}
-		text, err = inflate(rest[1:], c.start)
+		text, err = inflate(rest[1:], c.Start)
 		return keyword, text, err
 	}
 	// iTXt: compression flag, method, language tag NUL, translated keyword NUL, text.
 	if len(rest) < 2 {
-		return keyword, nil, malformed("png", "iTXt chunk truncated", c.start)
+		return keyword, nil, malformed("png", "iTXt chunk truncated", c.Start)
 	}
 	flag, method := rest[0], rest[1]
 	rest = rest[2:]
 	_, rest, ok1 := bytes.Cut(rest, []byte{0})
 	_, rest, ok2 := bytes.Cut(rest, []byte{0})
 	if !ok1 || !ok2 {
-		return keyword, nil, malformed("png", "iTXt chunk without language or translated keyword", c.start)
+		return keyword, nil, malformed("png", "iTXt chunk without language or translated keyword", c.Start)
 	}
 	switch {
 	case flag == 0:
 		return keyword, rest, nil
 	case flag == 1 && method == 0:
-		text, err = inflate(rest, c.start)
+		text, err = inflate(rest, c.Start)
 		return keyword, text, err
 	}
-	return keyword, nil, malformed("png", fmt.Sprintf("iTXt chunk with compression %d/%d", flag, method), c.start)
+	return keyword, nil, malformed("png", fmt.Sprintf("iTXt chunk with compression %d/%d", flag, method), c.Start)
 }
 
 func inflate(b []byte, off int) ([]byte, error) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"slices"
 	"strings"
 )
@@ -78,10 +77,7 @@ func NewPacket(r Reservation) ([]byte, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	skeleton := "<?xpacket begin=\"\uFEFF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n" +
-		`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="` + NSRDF + `">` + "\n" +
-		"</rdf:RDF></x:xmpmeta>\n<?xpacket end=\"w\"?>"
-	return MergePacket([]byte(skeleton), r)
+	return MergePacket([]byte(emptyPacket), r)
 }
 
 // MergePacket returns packet with every plus:DataMining and
@@ -93,125 +89,7 @@ func MergePacket(packet []byte, r Reservation) ([]byte, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	if len(packet) > MaxPacketSize {
-		return nil, fmt.Errorf("embed xmp: packet of %d bytes over %d: %w", len(packet), MaxPacketSize, ErrTooLarge)
-	}
-	d := xml.NewDecoder(bytes.NewReader(packet))
-	d.CharsetReader = charsetReader
-	var out bytes.Buffer
-	// scopes[i] maps the prefixes declared on the i-th open element.
-	var scopes []map[string]string
-	resolve := func(prefix string) string {
-		if prefix == "xml" {
-			return NSXML
-		}
-		for i := len(scopes) - 1; i >= 0; i-- {
-			if u, ok := scopes[i][prefix]; ok {
-				return u
-			}
-		}
-		return ""
-	}
-	dropped := func(n xml.Name) bool {
-		return resolve(n.Space) == NSPlus && (n.Local == "DataMining" || n.Local == "OtherConstraints")
-	}
-	skip := 0 // depth inside a dropped element
-	inserted := false
-	for n := 0; ; n++ {
-		if n >= MaxXMLTokens {
-			return nil, fmt.Errorf("embed xmp: more than %d XML tokens: %w", MaxXMLTokens, ErrTooLarge)
-		}
-		start := d.InputOffset()
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("embed xmp: existing packet is not well formed: %v: %w", err, ErrMalformed)
-		}
-		end := d.InputOffset()
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if len(scopes) >= MaxXMLDepth {
-				return nil, fmt.Errorf("embed xmp: XML nested deeper than %d: %w", MaxXMLDepth, ErrTooLarge)
-			}
-			sc := map[string]string{}
-			for _, a := range t.Attr {
-				switch {
-				case a.Name.Space == "xmlns":
-					sc[a.Name.Local] = a.Value
-				case a.Name.Space == "" && a.Name.Local == "xmlns":
-					sc[""] = a.Value
-				}
-			}
-			scopes = append(scopes, sc)
-			if skip > 0 {
-				skip++
-				continue
-			}
-			if dropped(t.Name) {
-				skip = 1
-				continue
-			}
-			keep := t.Attr[:0:0]
-			for _, a := range t.Attr {
-				if a.Name.Space != "" && a.Name.Space != "xmlns" && dropped(a.Name) {
-					continue
-				}
-				keep = append(keep, a)
-			}
-			if len(keep) == len(t.Attr) {
-				out.Write(packet[start:end])
-				continue
-			}
-			writeStart(&out, t.Name, keep, bytes.HasSuffix(packet[start:end], []byte("/>")))
-		case xml.EndElement:
-			if len(scopes) == 0 {
-				return nil, fmt.Errorf("embed xmp: unbalanced end element: %w", ErrMalformed)
-			}
-			if skip > 0 {
-				skip--
-				scopes = scopes[:len(scopes)-1]
-				continue
-			}
-			if !inserted && resolve(t.Name.Space) == NSRDF && t.Name.Local == "RDF" {
-				out.WriteString(r.description())
-				out.WriteByte('\n')
-				inserted = true
-			}
-			scopes = scopes[:len(scopes)-1]
-			out.Write(packet[start:end])
-		default:
-			if skip == 0 {
-				out.Write(packet[start:end])
-			}
-		}
-	}
-	if !inserted {
-		return nil, fmt.Errorf("embed xmp: existing packet has no rdf:RDF element: %w", ErrMalformed)
-	}
-	return out.Bytes(), nil
-}
-
-// writeStart writes a start tag with its raw (prefixed) names.
-func writeStart(w *bytes.Buffer, name xml.Name, attrs []xml.Attr, selfClosing bool) {
-	qname := func(n xml.Name) string {
-		if n.Space == "" {
-			return n.Local
-		}
-		return n.Space + ":" + n.Local
-	}
-	w.WriteString("<" + qname(name))
-	for _, a := range attrs {
-		w.WriteString(" " + qname(a.Name) + `="`)
-		xml.EscapeText(w, []byte(a.Value))
-		w.WriteString(`"`)
-	}
-	if selfClosing {
-		w.WriteString("/>")
-	} else {
-		w.WriteString(">")
-	}
+	return mergeDescriptions(packet, dropIPTC, r.description())
 }
 
 // checkOnlyTarget refuses to write when a Data Mining property sits in a
@@ -251,7 +129,7 @@ func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 		return nil, fmt.Errorf("embed xmp: %w", err)
 	}
 	for _, s := range segs {
-		if s.marker == 0xEB && bytes.HasPrefix(s.payload, []byte("JP")) && bytes.Contains(s.payload, c2paStoreType) {
+		if s.Marker == 0xEB && bytes.HasPrefix(s.Payload, []byte("JP")) && bytes.Contains(s.Payload, c2paStoreType) {
 			if err := refuseC2PA("JPEG", r); err != nil {
 				return nil, err
 			}
@@ -261,12 +139,12 @@ func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 	insertAt := 2
 	leading := true
 	for i, s := range segs {
-		if s.marker == 0xE1 && bytes.HasPrefix(s.payload, jpegXMPPrefix) {
+		if s.Marker == 0xE1 && bytes.HasPrefix(s.Payload, jpegXMPPrefix) {
 			target = i
 			break
 		}
-		if leading && (s.marker == 0xE0 || s.marker == 0xE1) {
-			insertAt = s.end
+		if leading && (s.Marker == 0xE0 || s.Marker == 0xE1) {
+			insertAt = s.End
 		} else {
 			leading = false
 		}
@@ -275,11 +153,11 @@ func EmbedJPEG(img []byte, r Reservation) ([]byte, error) {
 	var from, to int
 	if target >= 0 {
 		s := segs[target]
-		if err := checkOnlyTarget(img, int64(s.start), true); err != nil {
+		if err := checkOnlyTarget(img, int64(s.Start), true); err != nil {
 			return nil, err
 		}
-		packet, err = MergePacket(s.payload[len(jpegXMPPrefix):], r)
-		from, to = s.start, s.end
+		packet, err = MergePacket(s.Payload[len(jpegXMPPrefix):], r)
+		from, to = s.Start, s.End
 	} else {
 		if err := checkOnlyTarget(img, 0, false); err != nil {
 			return nil, err
@@ -319,21 +197,21 @@ func EmbedPNG(img []byte, r Reservation) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embed xmp: %w", err)
 	}
-	if len(chunks) == 0 || chunks[0].typ != "IHDR" {
+	if len(chunks) == 0 || !chunks[0].Is("IHDR") {
 		return nil, fmt.Errorf("embed xmp: PNG does not start with IHDR: %w", ErrMalformed)
 	}
 	for _, c := range chunks {
-		if c.typ == "caBX" {
+		if c.Is("caBX") {
 			if err := refuseC2PA("PNG", r); err != nil {
 				return nil, err
 			}
 		}
 	}
 	var packet []byte
-	from, to := chunks[0].end, chunks[0].end
+	from, to := chunks[0].End, chunks[0].End
 	found := false
 	for _, c := range chunks {
-		if c.typ != "iTXt" {
+		if !c.Is("iTXt") {
 			continue
 		}
 		kw, text, terr := pngText(c)
@@ -343,13 +221,13 @@ func EmbedPNG(img []byte, r Reservation) ([]byte, error) {
 		if terr != nil {
 			return nil, fmt.Errorf("embed xmp: %w", terr)
 		}
-		if err := checkOnlyTarget(img, int64(c.start), true); err != nil {
+		if err := checkOnlyTarget(img, int64(c.Start), true); err != nil {
 			return nil, err
 		}
 		if packet, err = MergePacket(text, r); err != nil {
 			return nil, err
 		}
-		from, to, found = c.start, c.end, true
+		from, to, found = c.Start, c.End, true
 		break
 	}
 	if !found {

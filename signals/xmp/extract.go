@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/askfirst/askfirst/internal/chunk"
 )
 
 // Caps on what a file may make this package read. Each one is checked
@@ -102,6 +104,9 @@ func Extract(data []byte) (format string, packets []Packet, err error) {
 	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
 		packets, err = extractGIF(data)
 		return ContainerGIF, packets, err
+	case isPDF(data):
+		packets, err = extractPDF(data)
+		return ContainerPDF, packets, err
 	}
 	packets, err = scanPackets(data)
 	return ContainerScan, packets, err
@@ -125,56 +130,35 @@ var (
 	jpegExtPrefix = []byte("http://ns.adobe.com/xmp/extension/\x00")
 )
 
-// jpegSegment is one marker segment before the first SOS.
-type jpegSegment struct {
-	marker  byte
-	start   int // offset of the 0xFF of the marker
-	end     int // offset just after the segment
-	payload []byte
+// jpegSegments returns the marker segments of a JPEG up to SOS or EOI
+// (package chunk walks them), those read before any error. A stray SOI or
+// a 0xFF00 pair among them is malformed; TEM and RSTn are skipped.
+func jpegSegments(data []byte) ([]chunk.Segment, error) {
+	var segs []chunk.Segment
+	w := chunk.NewJPEG(data, MaxSegments)
+	for s, ok := w.Next(); ok; s, ok = w.Next() {
+		if err := checkJPEGMarker(s); err != nil {
+			return segs, err
+		}
+		if s.Payload != nil {
+			segs = append(segs, s)
+		}
+	}
+	return segs, walkError("jpeg", "segments", w.Err())
 }
 
-// jpegSegments walks the marker segments of a JPEG up to SOS or EOI. It
-// returns the segments read before any error.
-func jpegSegments(data []byte) ([]jpegSegment, error) {
-	var segs []jpegSegment
-	pos := 2
-	for {
-		if len(segs) >= MaxSegments {
-			return segs, fmt.Errorf("read jpeg: more than %d segments: %w", MaxSegments, ErrTooLarge)
-		}
-		if pos >= len(data) {
-			return segs, malformed("jpeg", "truncated before start of scan", pos)
-		}
-		if data[pos] != 0xFF {
-			return segs, malformed("jpeg", "missing marker", pos)
-		}
-		start := pos
-		for pos < len(data) && data[pos] == 0xFF {
-			pos++
-		}
-		if pos >= len(data) {
-			return segs, malformed("jpeg", "truncated marker", start)
-		}
-		m := data[pos]
-		pos++
-		switch {
-		case m == 0xD9 || m == 0xDA: // EOI, SOS: no metadata after this point
-			return segs, nil
-		case m == 0x01 || (m >= 0xD0 && m <= 0xD7): // TEM, RSTn: no length
-			continue
-		case m == 0x00 || m == 0xD8:
-			return segs, malformed("jpeg", fmt.Sprintf("unexpected marker 0x%02X", m), start)
-		}
-		if pos+2 > len(data) {
-			return segs, malformed("jpeg", "truncated segment length", pos)
-		}
-		n := int(binary.BigEndian.Uint16(data[pos:]))
-		if n < 2 || pos+n > len(data) {
-			return segs, malformed("jpeg", fmt.Sprintf("segment 0x%02X length %d past end", m, n), start)
-		}
-		segs = append(segs, jpegSegment{marker: m, start: start, end: pos + n, payload: data[pos+2 : pos+n]})
-		pos += n
+// checkJPEGMarker refuses the markers that cannot come before the scan.
+func checkJPEGMarker(s chunk.Segment) error {
+	if s.Marker == 0x00 || s.Marker == 0xD8 {
+		return malformed("jpeg", fmt.Sprintf("unexpected marker 0x%02X", s.Marker), s.Start)
 	}
+	return nil
+}
+
+// walkError words the error that ended a walk of package chunk in this
+// package's errors.
+func walkError(format, blocks string, err error) error {
+	return chunk.Wrap(err, "read "+format, blocks, ErrMalformed, ErrTooLarge)
 }
 
 type extChunk struct {
@@ -190,32 +174,34 @@ type extPacket struct {
 }
 
 func extractJPEG(data []byte) ([]Packet, error) {
-	segs, err := jpegSegments(data)
 	var packets []Packet
 	var exts []*extPacket
-	byGUID := map[string]*extPacket{}
-	var extErr error
-	for i, s := range segs {
-		if s.marker != 0xE1 {
-			continue
+	var byGUID map[string]*extPacket
+	var err, extErr error
+	w := chunk.NewJPEG(data, MaxSegments)
+	w.Only(0xE1, 0x00, 0xD8)
+	for s, ok := w.Next(); ok; s, ok = w.Next() {
+		if err = checkJPEGMarker(s); err != nil {
+			break
 		}
+		i := w.Segments() - 1 // index among the segments with a length
 		switch {
-		case bytes.HasPrefix(s.payload, jpegXMPPrefix):
+		case bytes.HasPrefix(s.Payload, jpegXMPPrefix):
 			if len(packets) >= MaxPackets {
 				return packets, fmt.Errorf("read jpeg: more than %d XMP packets: %w", MaxPackets, ErrTooLarge)
 			}
 			p := Packet{
-				Location: Location{Container: ContainerJPEG, Segment: fmt.Sprintf("APP1 #%d", i), Offset: int64(s.start)},
-				Data:     s.payload[len(jpegXMPPrefix):],
+				Location: Location{Container: ContainerJPEG, Segment: fmt.Sprintf("APP1 #%d", i), Offset: int64(s.Start)},
+				Data:     s.Payload[len(jpegXMPPrefix):],
 			}
 			if n := len(packets); n > 0 {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("more than one main XMP packet (%d before this one)", n))
 			}
 			packets = append(packets, p)
-		case bytes.HasPrefix(s.payload, jpegExtPrefix):
-			b := s.payload[len(jpegExtPrefix):]
+		case bytes.HasPrefix(s.Payload, jpegExtPrefix):
+			b := s.Payload[len(jpegExtPrefix):]
 			if len(b) < 40 {
-				extErr = malformed("jpeg", "extended XMP header truncated", s.start)
+				extErr = malformed("jpeg", "extended XMP header truncated", s.Start)
 				continue
 			}
 			guid := string(b[:32])
@@ -226,16 +212,22 @@ func extractJPEG(data []byte) ([]Packet, error) {
 				if len(exts) >= MaxPackets {
 					return packets, fmt.Errorf("read jpeg: more than %d extended XMP packets: %w", MaxPackets, ErrTooLarge)
 				}
-				e = &extPacket{guid: guid, full: full, first: s.start}
+				e = &extPacket{guid: guid, full: full, first: s.Start}
+				if byGUID == nil {
+					byGUID = map[string]*extPacket{}
+				}
 				byGUID[guid] = e
 				exts = append(exts, e)
 			}
 			if full != e.full {
-				extErr = malformed("jpeg", fmt.Sprintf("extended XMP %q declares two lengths", guid), s.start)
+				extErr = malformed("jpeg", fmt.Sprintf("extended XMP %q declares two lengths", guid), s.Start)
 				continue
 			}
 			e.parts = append(e.parts, extChunk{off: off, data: b[40:]})
 		}
+	}
+	if err == nil {
+		err = walkError("jpeg", "segments", w.Err())
 	}
 	for _, e := range exts {
 		p, perr := assembleExtended(e, packets)

@@ -30,6 +30,13 @@ type Properties struct {
 	OtherConstraints []LangText
 	// HasExtendedXMP is the xmpNote:HasExtendedXMP GUID, if any.
 	HasExtendedXMP string
+	// Title and Description hold the items of dc:title and
+	// dc:description (Dublin Core language alternatives), for callers that
+	// name a work after its embedded title.
+	Title, Description []LangText
+	// TDMReservation and TDMPolicy hold every tdm:reservation and
+	// tdm:policy value (W3C TDMRep, PDF; see tdm.go), in document order.
+	TDMReservation, TDMPolicy []TDMValue
 	// Warnings about the packet, such as XML read in lenient mode.
 	Warnings []string
 }
@@ -128,7 +135,8 @@ func attr(e xml.StartElement, space, local string) (string, bool) {
 
 // capture collects the value of one property element.
 type capture struct {
-	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP"
+	prop  string // "DataMining", "OtherConstraints", "HasExtendedXMP", "title", "description", "reservation", "policy"
+	space string
 	depth int
 	lang  string
 	text  strings.Builder
@@ -208,12 +216,15 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 					addOC(LangText{Text: strings.TrimSpace(a.Value)})
 				case isName(a.Name, NSXMPNote, "HasExtendedXMP"):
 					p.HasExtendedXMP = strings.TrimSpace(a.Value)
+				default:
+					p.addTDM(a.Name, a.Value)
 				}
 			}
 			switch {
 			case isName(t.Name, NSPlus, "DataMining"), isName(t.Name, NSPlus, "OtherConstraints"),
-				isName(t.Name, NSXMPNote, "HasExtendedXMP"):
-				c = &capture{prop: t.Name.Local, depth: depth}
+				isName(t.Name, NSXMPNote, "HasExtendedXMP"), isName(t.Name, NSDC, "title"), isName(t.Name, NSDC, "description"),
+				tdmProperty(t.Name):
+				c = &capture{prop: t.Name.Local, space: t.Name.Space, depth: depth}
 				c.lang, _ = attr(t, NSXML, "lang")
 				if r, ok := attr(t, NSRDF, "resource"); ok {
 					c.items = append(c.items, LangText{Text: strings.TrimSpace(r)})
@@ -241,6 +252,14 @@ func parseRDF(packet []byte, strict bool) (*Properties, error) {
 					case "HasExtendedXMP":
 						if len(c.items) > 0 {
 							p.HasExtendedXMP = c.items[0].Text
+						}
+					case "title":
+						p.Title = append(p.Title, c.items[:min(len(c.items), MaxValues)]...)
+					case "description":
+						p.Description = append(p.Description, c.items[:min(len(c.items), MaxValues)]...)
+					default:
+						for _, it := range c.items {
+							p.addTDM(xml.Name{Space: c.space, Local: c.prop}, it.Text)
 						}
 					}
 					c = nil

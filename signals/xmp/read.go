@@ -44,6 +44,9 @@ type Result struct {
 	DataMining []Statement `json:"data_mining,omitempty"`
 	// OtherConstraints lists every plus:OtherConstraints item.
 	OtherConstraints []Constraint `json:"other_constraints,omitempty"`
+	// TDM lists the TDMRep properties of each packet that has some
+	// (tdm:reservation, tdm:policy; TDMRep defines them for PDF).
+	TDM []TDMStatement `json:"tdm,omitempty"`
 	// Warnings about the file: malformed packets, conflicting values.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -90,6 +93,9 @@ func Read(data []byte) (*Result, error) {
 		}
 		for _, oc := range props.OtherConstraints {
 			r.OtherConstraints = append(r.OtherConstraints, Constraint{LangText: oc, Location: pk.Location})
+		}
+		if t, ok := tdmStatement(format, pk, props, warn); ok {
+			r.TDM = append(r.TDM, t)
 		}
 	}
 	for i := 1; i < len(r.DataMining); i++ {

@@ -8,8 +8,10 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"github.com/askfirst/askfirst/signals/xmp"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/askfirst/askfirst/internal/testfiles"
+	"github.com/askfirst/askfirst/signals/xmp"
 )
 
 func TestParseValue(t *testing.T) {
@@ -89,6 +91,22 @@ func TestParsePacket(t *testing.T) {
 				t.Errorf("ParsePacket(%q) mismatch (-want +got):\n%s", tt.packet, diff)
 			}
 		})
+	}
+}
+
+// TestParsePacketTitle: the Dublin Core title and description, by which a
+// file's work is named (internal/identify's Meta-Code), come with their
+// languages.
+func TestParsePacketTitle(t *testing.T) {
+	p, err := xmp.ParsePacket(testfiles.Packet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]xmp.LangText{{Lang: "x-default", Text: "Lighthouse at dawn"}}, p.Title); diff != "" {
+		t.Errorf("Title (-want +got):\n%s", diff)
+	}
+	if len(p.Description) != 0 || len(p.DataMining) != 1 {
+		t.Errorf("Description = %+v, DataMining = %q; want none and one", p.Description, p.DataMining)
 	}
 }
 
@@ -189,7 +207,7 @@ func TestReadContainers(t *testing.T) {
 			want{"tiff", []xmp.Value{xmp.ProhibitedAIMLTraining}, []string{"tag 700 IFD0"}, 0}},
 		{"gif", gifWith(t, []byte(prohibited)),
 			want{"gif", []xmp.Value{xmp.ProhibitedAIMLTraining}, []string{"application extension XMP DataXMP"}, 0}},
-		{"scan", []byte("%PDF-1.7\n1 0 obj<</Type/Metadata>>stream\n" + prohibited + "\nendstream"),
+		{"scan", []byte("\x00\x00\x00\x18ftypmp42 uuid" + prohibited),
 			want{"scan", []xmp.Value{xmp.ProhibitedAIMLTraining}, []string{"xpacket"}, 1}},
 		{"jpeg without xmp", plainJPEG(t), want{"jpeg", nil, nil, 0}},
 		{"png without xmp", plainPNG(t), want{"png", nil, nil, 0}},

@@ -10,6 +10,7 @@ const (
 	NSXMPNote = "http://ns.adobe.com/xmp/note/"
 	NSXML     = "http://www.w3.org/XML/1998/namespace"
 	NSMeta    = "adobe:ns:meta/"
+	NSDC      = "http://purl.org/dc/elements/1.1/"
 
 	// VocabBase is the prefix of every PLUS Data Mining value URI.
 	VocabBase = "http://ns.useplus.org/ldf/vocab/"

@@ -550,20 +550,23 @@ func (t *tx) AddSignature(s store.Signature) error {
 func scanSignature(s interface{ Scan(...any) error }) (store.Signature, error) {
 	var g store.Signature
 	var created int64
-	err := s.Scan(&g.ID, &g.CampaignID, &g.AccountID, &g.Name, &g.Role, &g.Domain, &g.Listed, &g.DeclarationID, &created, &g.LogIndex)
+	err := s.Scan(&g.ID, &g.CampaignID, &g.AccountID, &g.Name, &g.Role, &g.Domain, &g.Listed, &g.DeclarationID, &created, &g.LogIndex, &g.Hidden)
 	g.CreatedAt = fromNanos(created)
 	return g, err
 }
 
 func (t *tx) Signatures(campaignID string, listedOnly bool, after string, limit int) ([]store.Signature, error) {
 	return queryList(t, "signatures of "+campaignID, scanSignature,
-		`SELECT id, campaign_id, account_id, name, role, domain, listed, declaration_id, created_at, log_index
-		 FROM signatures WHERE campaign_id = ? AND (listed OR NOT ?) AND id > ? ORDER BY id LIMIT ?`,
+		`SELECT id, campaign_id, account_id, name, role, domain, listed, declaration_id, created_at, log_index,
+		 h.signature_id IS NOT NULL AS hidden
+		 FROM signatures s LEFT JOIN signatures_hidden h ON h.signature_id = s.id
+		 WHERE campaign_id = ? AND ((listed AND h.signature_id IS NULL) OR NOT ?) AND id > ? ORDER BY id LIMIT ?`,
 		campaignID, listedOnly, after, clampLimit(limit))
 }
 
 func (t *tx) SignatureCount(campaignID string) (total, listed int64, err error) {
-	err = t.q.QueryRowContext(t.ctx, `SELECT count(*), coalesce(sum(listed), 0) FROM signatures WHERE campaign_id = ?`, campaignID).
+	err = t.q.QueryRowContext(t.ctx, `SELECT count(*), coalesce(sum(listed AND h.signature_id IS NULL), 0)
+		FROM signatures s LEFT JOIN signatures_hidden h ON h.signature_id = s.id WHERE campaign_id = ?`, campaignID).
 		Scan(&total, &listed)
 	return total, listed, mapErr("count signatures of "+campaignID, err)
 }
