@@ -3,7 +3,7 @@
 # rates, on real photos and wallpapers shipped by Debian packages (see
 # bench/nearcopy/main.go and bench/README.md, "near copies").
 #
-# Usage: bench/nearcopy.sh
+# Usage: bench/nearcopy.sh [-v]   (-v names every pair that matched and every copy not confirmed)
 # Environment: BENCH_DIR (default /tmp/askfirst-bench), MAX (long side of
 # the originals, default 1600), JOBS (default 2).
 #
@@ -24,4 +24,4 @@ mkdir -p "$DIR/debs" "$DIR/root"
 	for d in *.deb; do dpkg-deb -x "$d" "$DIR/root"; done
 )
 go build -o "$DIR/nearcopy" ./bench/nearcopy
-"$DIR/nearcopy" -dir "$DIR/root" -max "${MAX:-1600}" -jobs "${JOBS:-2}"
+"$DIR/nearcopy" -dir "$DIR/root" -max "${MAX:-1600}" -jobs "${JOBS:-2}" "$@"
