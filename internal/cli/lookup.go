@@ -36,7 +36,10 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 	fs := e.newFlagSet("lookup", "[--json] FILE|URL|ISCC...\n\n"+
 		"Looks each target up in the registry: a file by its content codes, computed on this machine\n"+
 		"(the file is not sent), a URL by its address and domain, an ISCC by its units.\n"+
-		"Exit code 3 when a declaration found denies a use or requires a licence.")
+		"Each declaration found is shown per use: what it decides, or which declaration of the same\n"+
+		"party outranks it and why; works within a threshold that failed confirmation are shown as\n"+
+		"possible matches, which decide nothing.\n"+
+		"Exit code 3 when a declaration found decides a use as deny or licence.")
 	rf := e.addRegistryFlags(fs)
 	jsonOut := fs.Bool("json", false, "print one JSON object per target per line (JSON Lines)")
 	if code := parseFlags(fs, args); code >= 0 {

@@ -117,18 +117,17 @@ func basisOf(d wire.AppliedDeclaration, byWork map[string]wire.WorkMatch) basis 
 	if d.AppliesVia == "domain" || d.AppliesVia == "url-prefix" {
 		return basis{grants: true, offers: true}
 	}
+	strong := func(c string) bool { return c == wire.ConfidenceExact || c == wire.ConfidenceConfirmed }
 	b := basis{offers: true}
-	conf, why := d.Confidence, ""
 	m, ok := byWork[d.Work]
-	if ok {
-		conf, why = m.Confidence, m.Why
-	}
-	if conf == wire.ConfidenceExact || conf == wire.ConfidenceConfirmed {
+	ok = ok && d.Work != ""
+	if strong(d.Confidence) && (!ok || strong(m.Confidence)) {
 		b.grants = true
 		return b
 	}
-	if why == "" {
-		why = "the work match is " + orUnknown(conf)
+	why := "the work match is " + orUnknown(d.Confidence)
+	if ok && m.Why != "" {
+		why = m.Why
 	}
 	b.grantsWhy = why + "; grants need an exact or confirmed match"
 	if ok && m.MatchedBy == wire.MatchedByURL {
