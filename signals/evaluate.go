@@ -35,7 +35,8 @@ type UseResult struct {
 	// verdict (empty for Unknown).
 	DecidedBy []int
 	// Lost indexes Result.Evidence: statements about this use that the
-	// verdict overrode.
+	// verdict overrode, and those another statement of their own party
+	// overruled (Statement.Overruled).
 	Lost []int
 	// Conflict reports that a reservation (or licence requirement) and a
 	// grant both existed for this use: flagged for review (digest §14.2.5).
@@ -119,13 +120,16 @@ func Warnings(stmts []Statement) []string {
 }
 
 func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
-	var held, deny, lic, allow, incomplete []int
+	var held, deny, lic, allow, incomplete, overruled []int
 	ur := UseResult{Use: u}
 	seen := map[string]bool{}
 	for i := range stmts {
 		s := &stmts[i]
 		v, ok := s.Uses[u]
 		if !ok {
+			if _, ok := s.Overruled[u]; ok {
+				overruled = append(overruled, i)
+			}
 			continue
 		}
 		for _, w := range s.Warnings {
@@ -170,6 +174,7 @@ func evaluateUse(stmts []Statement, u Use, mode Mode) UseResult {
 		ur.Verdict = Unknown
 		ur.Offer = nil
 	}
+	ur.Lost = append(ur.Lost, overruled...)
 	slices.Sort(ur.Lost)
 	ur.Decision, ur.Reason = decide(stmts, &ur, mode, incomplete)
 	return ur

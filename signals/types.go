@@ -182,6 +182,12 @@ type Statement struct {
 	// absent from it has no offer; a reserved use present in it is a deny
 	// with the offer attached, D(offer).
 	Offers map[Use]*Offer `json:"offers,omitempty"`
+	// Overruled lists uses the statement speaks about that another
+	// statement of the same party decides instead, each with why (a
+	// registry declaration outranked by a more specific one of the same
+	// rights holder, DESIGN §3.3). Such a use is absent from Uses, and
+	// Evaluate counts the statement among the use's Lost.
+	Overruled map[Use]string `json:"overruled,omitempty"`
 	// Fetched is when the document the statement was read from was
 	// fetched from its origin (zero for local files and for statements
 	// without a document), and SHA256 the hex SHA-256 of the bytes read:

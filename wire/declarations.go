@@ -87,7 +87,9 @@ type DeclarationStatement struct {
 }
 
 // DeclareRequest is the body of POST /v1/declarations. Signed, Signature
-// and Key make it self-signed.
+// and Key together make it self-signed; one without the others is refused,
+// and so is a signature that does not verify over Signed with a current key
+// of the declaring account (or of the member it declares for).
 type DeclareRequest struct {
 	Subject Subject `json:"subject"`
 	Terms   []Term  `json:"terms"`

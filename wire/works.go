@@ -99,13 +99,19 @@ type RegisterResponse struct {
 	Works []Registered `json:"works"`
 }
 
-// OwnWork is one of the caller's works with the declaration that applies
-// to it today, if any: of the owner's current declarations, the most
-// specific (DESIGN §3.3: the work, then a URL prefix of its locators, then
-// their domain, then all the owner's works), the newest among equals.
+// OwnWork is one of the caller's works with the owner's current
+// declarations that apply to it (made by the owner, or by an organisation
+// for it), each with the uses it decides (DESIGN §3.3: per use the most
+// specific subject — the work, then a URL prefix of its locators, then
+// their domain, then all the owner's works — the newest among equals).
 type OwnWork struct {
-	Work        Work                `json:"work"`
+	Work Work `json:"work"`
+	// Declaration is the most specific of Declarations that decides at
+	// least one use; absent when none applies.
 	Declaration *AppliedDeclaration `json:"declaration,omitempty"`
+	// Declarations are all of them, most specific first, each with its
+	// UseOutcomes.
+	Declarations []AppliedDeclaration `json:"declarations,omitempty"`
 }
 
 // WorkList answers GET /v1/accounts/me/works: a page of the caller's works

@@ -64,6 +64,7 @@ var schemaTypes = map[string]any{
 	"Campaign": wire.Campaign{}, "CreateCampaignRequest": wire.CreateCampaignRequest{}, "CampaignCreated": wire.CampaignCreated{},
 	"Signatory": wire.Signatory{}, "CampaignView": wire.CampaignView{}, "CampaignSummary": wire.CampaignSummary{}, "CampaignList": wire.CampaignList{},
 	"SignRequest": wire.SignRequest{}, "Signature": wire.Signature{}, "Signed": wire.Signed{},
+	"UseOutcome": wire.UseOutcome{}, "PossibleMatch": wire.PossibleMatch{}, "UnitDistance": wire.UnitDistance{},
 }
 
 // routeTypes says, per route, the schema of its request body ("" for

@@ -318,6 +318,11 @@ func printCheck(e *env, r checkJSON, uses []signals.Use) {
 	for _, s := range r.Evidence {
 		effect := usesText(s.Uses, uses)
 		fmt.Fprintf(w, "    %s %s\n      at %s\n      %s\n", s.Mechanism, fmt.Sprintf("%q", s.Value), s.Location, effect)
+		for _, u := range uses {
+			if why, ok := s.Overruled[u]; ok {
+				fmt.Fprintf(w, "      %s: outranked, %s\n", u, why)
+			}
+		}
 		for _, wn := range s.Warnings {
 			fmt.Fprintf(w, "      warning: %s\n", wn)
 		}

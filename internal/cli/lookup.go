@@ -24,15 +24,22 @@ type lookupJSON struct {
 	Item         wire.MatchItem            `json:"item"`
 	Matches      []wire.WorkMatch          `json:"matches"`
 	Declarations []wire.AppliedDeclaration `json:"declarations"`
-	Restricted   bool                      `json:"restricted"`
-	Error        string                    `json:"error,omitempty"`
+	// PossibleMatches failed confirmation: shown, never deciding.
+	PossibleMatches []wire.PossibleMatch `json:"possible_matches,omitempty"`
+	// Restricted reports that a declaration decides a use as deny or
+	// license.
+	Restricted bool   `json:"restricted"`
+	Error      string `json:"error,omitempty"`
 }
 
 func runLookup(ctx context.Context, e *env, args []string) int {
 	fs := e.newFlagSet("lookup", "[--json] FILE|URL|ISCC...\n\n"+
 		"Looks each target up in the registry: a file by its content codes, computed on this machine\n"+
 		"(the file is not sent), a URL by its address and domain, an ISCC by its units.\n"+
-		"Exit code 3 when a declaration found denies a use or requires a licence.")
+		"Each declaration found is shown per use: what it decides, or which declaration of the same\n"+
+		"party outranks it and why; works within a threshold that failed confirmation are shown as\n"+
+		"possible matches, which decide nothing.\n"+
+		"Exit code 3 when a declaration found decides a use as deny or licence.")
 	rf := e.addRegistryFlags(fs)
 	jsonOut := fs.Bool("json", false, "print one JSON object per target per line (JSON Lines)")
 	if code := parseFlags(fs, args); code >= 0 {
@@ -115,7 +122,8 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 			out.Error = results[i].Error
 			e.errorf("lookup %s: %s", t.name, results[i].Error)
 		default:
-			out.Matches, out.Declarations = results[i].Matches, results[i].Declarations
+			res := registryevidence.Resolved(*results[i])
+			out.Matches, out.Declarations, out.PossibleMatches = res.Matches, res.Declarations, res.PossibleMatches
 			out.Restricted = restricts(out.Declarations)
 			restricted = restricted || out.Restricted
 		}
@@ -136,15 +144,12 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 	return ExitOK
 }
 
-// restricts reports whether a declaration denies a use or requires a
-// licence for it (whatever the confidence of the match: reservations
-// count).
+// restricts reports whether a declaration decides a use as deny or
+// license (whatever the confidence of the match: reservations count).
 func restricts(ds []wire.AppliedDeclaration) bool {
-	for _, d := range ds {
-		for _, t := range d.Terms {
-			if t.Decision == "deny" || t.Decision == "license" {
-				return true
-			}
+	for _, d := range registryevidence.Deciding(ds) {
+		if d.Decision == wire.DecisionDeny || d.Decision == wire.DecisionLicense {
+			return true
 		}
 	}
 	return false
@@ -152,7 +157,7 @@ func restricts(ds []wire.AppliedDeclaration) bool {
 
 func printLookup(e *env, c *client.Client, r lookupJSON) {
 	fmt.Fprintf(e.stdout, "%s\n", r.Target)
-	if len(r.Matches) == 0 && len(r.Declarations) == 0 {
+	if len(r.Matches) == 0 && len(r.Declarations) == 0 && len(r.PossibleMatches) == 0 {
 		fmt.Fprintf(e.stdout, "  nothing registered\n")
 		return
 	}
@@ -171,6 +176,12 @@ func printLookup(e *env, c *client.Client, r lookupJSON) {
 		if d.AccountName != "" {
 			who = fmt.Sprintf("%q (%s)", d.AccountName, d.Account)
 		}
+		if d.OnBehalfOf != "" {
+			who += " for " + d.OnBehalfOf
+			if d.OnBehalfOfName != "" {
+				who = fmt.Sprintf("%s %q", who, d.OnBehalfOfName)
+			}
+		}
 		via := d.AppliesVia
 		if d.Confidence != "" {
 			via += ", " + d.Confidence
@@ -180,13 +191,32 @@ func printLookup(e *env, c *client.Client, r lookupJSON) {
 			signed = ", self-signed"
 		}
 		fmt.Fprintf(e.stdout, "  declaration %s by %s on %s (via %s%s)\n", d.ID, who, d.Subject, via, signed)
-		for _, t := range d.Terms {
-			line := "    " + t.Use + ": " + t.Decision
-			if t.Offer != nil {
-				line += registryevidence.OfferString(*t.Offer)
+		for _, o := range d.Uses {
+			line := "    " + o.Use + ": " + o.Decision
+			if o.Offer != nil {
+				line += registryevidence.OfferString(*o.Offer)
+			}
+			if o.From != "" {
+				line += " (by its " + o.From + " term)"
+			}
+			switch {
+			case o.Status != wire.StatusDecides:
+				line += " -- " + o.Status + ": " + o.Why
+			case o.Why != "":
+				line += " -- " + o.Why
 			}
 			fmt.Fprintln(e.stdout, line)
 		}
 		fmt.Fprintf(e.stdout, "    evidence: %s\n", c.ReceiptURL(d.LogIndex))
+	}
+	for _, p := range r.PossibleMatches {
+		line := "  possible match, not confirmed: work " + p.Work
+		if p.Title != "" {
+			line += fmt.Sprintf(" %q", p.Title)
+		}
+		if p.Creator != "" {
+			line += " by " + p.Creator
+		}
+		fmt.Fprintf(e.stdout, "%s; owner %s\n    found on %s at distance %d, but %s; it decides nothing\n", line, p.Account, p.Unit, p.Distance, p.Why)
 	}
 }

@@ -50,7 +50,7 @@ func TestRevokeTrust(t *testing.T) {
 		t.Errorf("the revocation's receipt was not saved: %v", err)
 	}
 	_, errOut, code = runIn(t, dir, "declare", "--token-file", "jane.token", "--subject", "account", "--deny", "train-ai", "--sign-key", "jane.pem", "--key-id", k.ID)
-	if code != 1 || !strings.Contains(errOut, "not a valid key") {
+	if code != 1 || !strings.Contains(errOut, "was revoked") {
 		t.Errorf("declare signed with a revoked key: exit %d, stderr %q", code, errOut)
 	}
 	// Every receipt saved verifies against the log.

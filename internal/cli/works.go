@@ -10,11 +10,13 @@ import (
 )
 
 const worksUsage = "list [--limit N] [--after ID] [--json]\n\n" +
-	"Lists the works your account owns on the registry, by ID, each with the declaration that\n" +
-	"applies to it today: of your current declarations the most specific — on the work, on a URL\n" +
-	"prefix or the domain of a URL it is published at, on all your works — the newest among\n" +
-	"equals. With --json one object per work per line (JSON Lines): {\"work\": {...},\n" +
-	"\"declaration\": {...}}, the declaration absent when none applies."
+	"Lists the works your account owns on the registry, by ID, each with what your current\n" +
+	"declarations decide for it, use by use: of those that speak about a use, the most specific\n" +
+	"decides it — on the work, on a URL prefix or the domain of a URL it is published at, on all\n" +
+	"your works — the newest among equals (a delegate's never less strictly than your own).\n" +
+	"With --json one object per work per line (JSON Lines): {\"work\": {...}, \"declaration\": {...},\n" +
+	"\"declarations\": [...]}, each declaration with its \"uses\" (what it decides, or which\n" +
+	"declaration outranks it and why); declaration is the most specific that decides a use."
 
 var worksList = lister[wire.OwnWork]{
 	name: "works list", synopsis: worksUsage[len("list "):], what: "works", token: true,
@@ -33,9 +35,12 @@ var worksList = lister[wire.OwnWork]{
 			code = w.Datahash
 		}
 		fmt.Fprintf(e.stdout, "%s  %q  %s  log %d\n", w.ID, name, code, w.LogIndex)
-		if d := ow.Declaration; d != nil {
-			fmt.Fprintf(e.stdout, "  declaration %s on %s (log %d): %s\n", d.ID, d.Subject, d.LogIndex, registryevidence.TermsString(d.Terms))
-		} else {
+		decided := false
+		for _, u := range registryevidence.Deciding(ow.Declarations) {
+			decided = true
+			fmt.Fprintf(e.stdout, "  %-12s %s  by %s on %s (log %d)\n", u.Use, u.Decision+u.Offer, u.Declaration.ID, u.Declaration.Subject, u.Declaration.LogIndex)
+		}
+		if !decided {
 			fmt.Fprintf(e.stdout, "  no declaration applies\n")
 		}
 	},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/askfirst/askfirst/internal/jcs"
 	"github.com/askfirst/askfirst/internal/ledger"
+	"github.com/askfirst/askfirst/internal/precedence"
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/wire"
 )
@@ -193,8 +194,16 @@ func (r *Registry) declareIn(tx store.Tx, log func(any) (int64, error), p Princi
 		if old.Subject != subj || (old.AccountID != p.Account.ID && old.OnBehalfOf != owner && old.AccountID != owner) {
 			return store.Declaration{}, fmt.Errorf("%w: declaration %s is not yours about the same subject", ErrForbidden, in.Supersedes)
 		}
+		// A delegate never relaxes what the member declared herself
+		// (DESIGN §3.3; internal/precedence).
+		if owner != p.Account.ID && old.AccountID == owner && old.OnBehalfOf == "" {
+			if us := precedence.Relaxed(old.Terms, in.Terms); len(us) > 0 {
+				return store.Declaration{}, fmt.Errorf("%w: declaration %s is the member's own and decides %s more strictly: a delegate cannot relax it; the member can",
+					ErrForbidden, in.Supersedes, strings.Join(us, ", "))
+			}
+		}
 	}
-	if in.Signed != nil {
+	if in.Signed != nil || in.Signature != nil || in.Key != "" {
 		if err := r.verifySigned(tx, p, owner, subj, in); err != nil {
 			return store.Declaration{}, err
 		}
@@ -286,14 +295,25 @@ func (r *Registry) requireVerified(tx store.ReadTx, domain, owner string) error 
 }
 
 // verifySigned checks a self-signed declaration: the signed statement must
-// be the canonical form of what is being declared, by a key of the owner.
+// be the canonical form of what is being declared, signed by a current key
+// of the declarer (the declaring account, or the member it declares for).
+// A signature or a key without the other two parts is
+// refused: a declaration is marked signed only when its signature verifies.
 func (r *Registry) verifySigned(tx store.ReadTx, p Principal, owner string, subj store.Subject, in DeclareInput) error {
+	if in.Signed == nil || in.Signature == nil || in.Key == "" {
+		return invalidf("a self-signed declaration needs signed (the canonical statement), signature and key together")
+	}
+	// The declarer's key: the declaring account's, or the member's it
+	// declares for.
 	k, err := tx.Key(in.Key)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && k.AccountID != p.Account.ID && k.AccountID != owner) {
+		return fmt.Errorf("%w: key %s is not a key of the declaring account", ErrForbidden, in.Key)
+	}
 	if err != nil {
 		return fmt.Errorf("signing key %s: %w", in.Key, err)
 	}
-	if k.AccountID != owner || k.Revoked() {
-		return fmt.Errorf("%w: key %s is not a valid key of %s", ErrForbidden, in.Key, owner)
+	if k.Revoked() {
+		return fmt.Errorf("%w: key %s was revoked", ErrForbidden, in.Key)
 	}
 	canon, err := jcs.Transform(in.Signed)
 	if err != nil {

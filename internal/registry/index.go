@@ -357,11 +357,58 @@ type Hit struct {
 	Confidence match.Confidence
 	// Units compares every unit both sides have.
 	Units []match.Evidence
+	// why says why a rejected hit was rejected when Units does not.
+	why string
+}
+
+// Outcomes of confirmEqual.
+const (
+	equalStands   = iota // an exact match
+	equalPossible        // a possible match (the Hit)
+	equalDropped         // no match at all
+)
+
+// confirmEqual checks a work found by a unit equal to the query's code c
+// (DESIGN §4). An equal Meta-Code says only that title and description
+// are alike: no match when the query has content codes to match on, else
+// a possible match. An equal Content-Code refuted by another unit both
+// sides have beyond its threshold (a PDQ 40 bits away) is a possible
+// match. Anything else stands: Instance- and Data-Codes, ISCC-CODEs,
+// confirmed or unconfirmed content, a work not yet indexed.
+func (x *Index) confirmEqual(workID, c string, query []match.Unit) (Hit, int) {
+	u, ok := unitOf(c)
+	if !ok || u.Type == match.ISCCData {
+		return Hit{}, equalStands
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p, ok := x.pos[workID]
+	if !ok {
+		return Hit{}, equalStands
+	}
+	h := Hit{WorkID: workID, Unit: u.Kind.String(), Confidence: match.Rejected}
+	if u.Type == match.ISCCMeta {
+		for _, q := range query {
+			if slices.Contains(retrieval, q.Type) {
+				return Hit{}, equalDropped
+			}
+		}
+		h.why = "only the Meta-Code (title and description) is equal, and titles collide"
+		return h, equalPossible
+	}
+	conf, err := x.thresholds.Confirm(u.Kind, family(u.Type, query), family(u.Type, x.units[p]))
+	if err != nil || conf.Confidence != match.Rejected {
+		return Hit{}, equalStands
+	}
+	h.Units = conf.Units
+	return h, equalPossible
 }
 
 // Search returns the works whose units are within their thresholds of
-// the query's, confirmed per DESIGN §4, best first; rejected candidates are
-// dropped, unconfirmed ones kept and marked.
+// the query's, confirmed per DESIGN §4, best first: confirmed, then
+// unconfirmed, then rejected ones (found within the threshold of one unit
+// but beyond another's: possible matches, never deciding). A work rejected
+// on one family of units (content) may still be found on another (data).
 func (x *Index) Search(query []match.Unit) []Hit {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -380,12 +427,15 @@ func (x *Index) Search(query []match.Unit) []Hit {
 			found = ix.Search(q.Code, r)
 		}
 		for _, f := range found {
-			if _, done := best[f.ID]; done {
+			if h, done := best[f.ID]; done && h.Confidence != match.Rejected {
 				continue
 			}
 			conf, err := x.thresholds.Confirm(q.Kind, family(q.Type, query), family(q.Type, x.units[f.ID]))
-			if err != nil || conf.Confidence == match.Rejected {
+			if err != nil {
 				continue
+			}
+			if _, done := best[f.ID]; done && conf.Confidence == match.Rejected {
+				continue // the first rejection found stays
 			}
 			best[f.ID] = Hit{WorkID: x.works[f.ID], Unit: q.Kind.String(), Distance: f.Distance, Confidence: conf.Confidence, Units: conf.Units}
 		}
@@ -394,12 +444,10 @@ func (x *Index) Search(query []match.Unit) []Hit {
 	for _, h := range best {
 		out = append(out, h)
 	}
+	rank := map[match.Confidence]int{match.Confirmed: 0, match.Unconfirmed: 1, match.Rejected: 2}
 	slices.SortFunc(out, func(a, b Hit) int {
 		if a.Confidence != b.Confidence {
-			if a.Confidence == match.Confirmed {
-				return -1
-			}
-			return 1
+			return rank[a.Confidence] - rank[b.Confidence]
 		}
 		if a.Distance != b.Distance {
 			return a.Distance - b.Distance

@@ -3,8 +3,10 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/askfirst/askfirst/internal/precedence"
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/wire"
 )
@@ -48,11 +50,11 @@ func (r *Registry) OwnWorks(ctx context.Context, p Principal, after string, limi
 		ws, out.Next = cut(ws, limit, func(w store.Work) string { return w.ID })
 		names := map[string]string{p.Account.ID: p.Account.Name}
 		for _, w := range ws {
-			d, err := applying(tx, w, names)
+			d, ds, err := applying(tx, w, names)
 			if err != nil {
 				return err
 			}
-			out.Works = append(out.Works, wire.OwnWork{Work: WorkOut(w), Declaration: d})
+			out.Works = append(out.Works, wire.OwnWork{Work: WorkOut(w), Declaration: d, Declarations: ds})
 		}
 		return nil
 	})
@@ -62,81 +64,58 @@ func (r *Registry) OwnWorks(ctx context.Context, p Principal, after string, limi
 	return out, nil
 }
 
-// applying returns the declaration that applies to w today among its
-// owner's current declarations (made by the owner, or by an organisation
-// for it): the most specific subject wins — the work, then a URL prefix of
-// one of its locators (the longest), then a locator's domain, then all the
-// owner's works — and the newest among equals (DESIGN §3.3). nil when the
-// owner declared nothing that applies. names caches account names.
-func applying(tx store.ReadTx, w store.Work, names map[string]string) (*wire.AppliedDeclaration, error) {
+// applying returns the owner's current declarations (made by the owner, or
+// by an organisation for it) that apply to w — on the work, on a URL prefix
+// or the domain of one of its locators, on all the owner's works — most
+// specific first, each with the uses it decides (internal/precedence,
+// DESIGN §3.3); and the first of them that decides a use, nil when none
+// does. names caches account names.
+func applying(tx store.ReadTx, w store.Work, names map[string]string) (*wire.AppliedDeclaration, []wire.AppliedDeclaration, error) {
 	owner := w.AccountID
-	// best keeps the owner's newest current declaration of ds; with
-	// longest, the one with the longest subject first.
-	best := func(ds []store.Declaration, longest bool) *store.Declaration {
-		var b *store.Declaration
-		for i := range ds {
-			d := &ds[i]
-			if d.SupersededBy != "" || (d.OnBehalfOf != owner && (d.AccountID != owner || d.OnBehalfOf != "")) {
+	var out []wire.AppliedDeclaration
+	seen := map[string]bool{}
+	add := func(ds []store.Declaration, via, conf, work string) {
+		for _, d := range ds {
+			if seen[d.ID] || d.SupersededBy != "" || (d.OnBehalfOf != owner && (d.AccountID != owner || d.OnBehalfOf != "")) {
 				continue
 			}
-			switch {
-			case b == nil:
-				b = d
-			case longest && len(d.Subject.Value) != len(b.Subject.Value):
-				if len(d.Subject.Value) > len(b.Subject.Value) {
-					b = d
-				}
-			case d.LogIndex > b.LogIndex:
-				b = d
-			}
+			seen[d.ID] = true
+			a := applied(tx, d, names, via, conf)
+			a.Work = work
+			out = append(out, a)
 		}
-		return b
-	}
-	applied := func(d *store.Declaration, via string) (*wire.AppliedDeclaration, error) {
-		name, ok := names[d.AccountID]
-		if !ok {
-			a, err := tx.Account(d.AccountID)
-			if err != nil {
-				return nil, err
-			}
-			name, names[d.AccountID] = a.Name, a.Name
-		}
-		return &wire.AppliedDeclaration{Declaration: DeclarationOut(*d), AccountName: name, AppliesVia: via}, nil
 	}
 	ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectWork, Value: w.ID})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if d := best(ds, false); d != nil {
-		return applied(d, "work:"+w.ID)
-	}
-	var prefixes, domains []store.Declaration
+	add(ds, "work:"+w.ID, wire.ConfidenceExact, w.ID)
 	for _, l := range w.Locators {
 		ps, err := tx.URLPrefixDeclarations(l.Domain, l.URL)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		prefixes = append(prefixes, ps...)
+		add(ps, "url-prefix", "", "")
 		ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectDomain, Value: strings.ToLower(l.Domain)})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		domains = append(domains, ds...)
+		add(ds, "domain", "", "")
 	}
-	if d := best(prefixes, true); d != nil {
-		return applied(d, "url-prefix")
+	if ds, err = tx.CurrentDeclarations(store.Subject{Kind: store.SubjectAccount, Value: owner}); err != nil {
+		return nil, nil, err
 	}
-	if d := best(domains, false); d != nil {
-		return applied(d, "domain")
+	add(ds, "account:"+owner, wire.ConfidenceExact, w.ID)
+	precedence.Apply(out, nil)
+	slices.SortStableFunc(out, precedence.Outranks)
+	for i := range out {
+		for _, o := range out[i].Uses {
+			if o.Status == wire.StatusDecides {
+				return &out[i], out, nil
+			}
+		}
 	}
-	ds, err = tx.CurrentDeclarations(store.Subject{Kind: store.SubjectAccount, Value: owner})
-	if err != nil {
-		return nil, err
-	}
-	if d := best(ds, false); d != nil {
-		return applied(d, "account:"+owner)
-	}
-	return nil, nil
+	return nil, out, nil
 }
 
 // OwnDeclarations returns a page of up to limit of the declarations p's

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/askfirst/askfirst/internal/precedence"
 	"github.com/askfirst/askfirst/internal/store"
 	"github.com/askfirst/askfirst/match"
 	"github.com/askfirst/askfirst/pdq"
@@ -59,13 +60,13 @@ func (r *Registry) Match(ctx context.Context, items []MatchItem) ([]MatchResult,
 func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]string) (MatchResult, error) {
 	res := MatchResult{Matches: []WorkMatch{}, Declarations: []AppliedDeclaration{}}
 	seen := map[string]bool{}
-	addWork := func(w store.Work, by, unit string, dist int, conf string) {
+	addWork := func(w store.Work, by, unit string, dist int, conf, why string) {
 		if seen[w.ID] || len(res.Matches) >= maxMatchesPerItem {
 			return
 		}
 		seen[w.ID] = true
 		res.Matches = append(res.Matches, WorkMatch{Work: w.ID, Account: w.AccountID, Title: w.Title, Creator: w.Creator,
-			ISCC: w.ISCC, MatchedBy: by, Unit: unit, Distance: dist, Confidence: conf})
+			ISCC: w.ISCC, MatchedBy: by, Unit: unit, Distance: dist, Confidence: conf, Why: why})
 	}
 	if it.Datahash != "" {
 		ws, err := tx.WorksByDatahash(it.Datahash)
@@ -73,7 +74,7 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 			return res, err
 		}
 		for _, w := range ws {
-			addWork(w, wire.MatchedByDatahash, "instance", 0, wire.ConfidenceExact)
+			addWork(w, wire.MatchedByDatahash, "instance", 0, wire.ConfidenceExact, "")
 		}
 	}
 	codes := it.Units.Codes()
@@ -84,13 +85,6 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 		if len(c) > wire.MaxCodeLen {
 			return res, invalidf("code longer than %d bytes", wire.MaxCodeLen)
 		}
-		ws, err := tx.WorksByUnit(c)
-		if err != nil {
-			return res, err
-		}
-		for _, w := range ws {
-			addWork(w, wire.MatchedByUnit, c, 0, wire.ConfidenceExact)
-		}
 	}
 	q := UnitsOf(codes)
 	if it.PDQ != nil {
@@ -100,15 +94,40 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 		}
 		q = append(q, match.Unit256(match.PDQ, match.Code256FromBytes([32]byte(h))))
 	}
+	var rejected []Hit
+	for _, c := range codes {
+		ws, err := tx.WorksByUnit(c)
+		if err != nil {
+			return res, err
+		}
+		for _, w := range ws {
+			switch h, how := r.index.confirmEqual(w.ID, c, q); how {
+			case equalPossible:
+				rejected = append(rejected, h)
+				continue
+			case equalDropped:
+				continue
+			}
+			addWork(w, wire.MatchedByUnit, c, 0, wire.ConfidenceExact, "")
+		}
+	}
 	for _, h := range r.index.Search(q) {
 		if seen[h.WorkID] {
+			continue
+		}
+		if h.Confidence == match.Rejected {
+			rejected = append(rejected, h)
 			continue
 		}
 		w, err := tx.Work(h.WorkID)
 		if err != nil {
 			return res, err
 		}
-		addWork(w, wire.MatchedBySimilarity, h.Unit, h.Distance, string(h.Confidence))
+		why := ""
+		if h.Confidence == match.Unconfirmed {
+			why = fmt.Sprintf("only one 64-bit unit both sides have (%s): nothing could confirm it", h.Unit)
+		}
+		addWork(w, wire.MatchedBySimilarity, h.Unit, h.Distance, string(h.Confidence), why)
 	}
 	var u *url.URL
 	if it.URL != "" {
@@ -121,33 +140,54 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 			return res, err
 		}
 		for _, w := range ws {
-			addWork(w, wire.MatchedByURL, "", 0, wire.ConfidenceExact)
+			conf, why, err := locatorConfidence(tx, w, hostOf(u))
+			if err != nil {
+				return res, err
+			}
+			addWork(w, wire.MatchedByURL, "", 0, conf, why)
 		}
+	}
+	// Candidates that failed confirmation: shown, never applied.
+	pseen := map[string]bool{}
+	for _, h := range rejected {
+		if seen[h.WorkID] || pseen[h.WorkID] || len(res.PossibleMatches) >= maxMatchesPerItem {
+			continue
+		}
+		pseen[h.WorkID] = true
+		w, err := tx.Work(h.WorkID)
+		if err != nil {
+			return res, err
+		}
+		res.PossibleMatches = append(res.PossibleMatches, possibleMatch(w, h))
 	}
 	// The declarations that apply.
 	dseen := map[string]bool{}
-	addDecls := func(ds []store.Declaration, via, conf string) {
+	addDecls := func(ds []store.Declaration, via, conf, work string) {
 		for _, d := range ds {
 			if dseen[d.ID] || d.SupersededBy != "" {
 				continue
 			}
 			dseen[d.ID] = true
-			res.Declarations = append(res.Declarations, applied(tx, d, names, via, conf))
+			a := applied(tx, d, names, via, conf)
+			a.Work = work
+			res.Declarations = append(res.Declarations, a)
 		}
 	}
-	owners := map[string]string{} // account → best confidence of its matched works
+	// Each owner's works apply its account-wide declarations through the
+	// closest of its matches.
+	owners := map[string]WorkMatch{}
 	var order []string
 	for _, m := range res.Matches {
 		ds, err := tx.CurrentDeclarations(store.Subject{Kind: store.SubjectWork, Value: m.Work})
 		if err != nil {
 			return res, err
 		}
-		addDecls(ds, "work:"+m.Work, m.Confidence)
-		if c, ok := owners[m.Account]; !ok || c == string(match.Unconfirmed) {
+		addDecls(ds, "work:"+m.Work, m.Confidence, m.Work)
+		if b, ok := owners[m.Account]; !ok || closeness(m) > closeness(b) {
 			if !ok {
 				order = append(order, m.Account)
 			}
-			owners[m.Account] = m.Confidence
+			owners[m.Account] = m
 		}
 	}
 	for _, acc := range order {
@@ -155,7 +195,7 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 		if err != nil {
 			return res, err
 		}
-		addDecls(ds, "account:"+acc, owners[acc])
+		addDecls(ds, "account:"+acc, owners[acc].Confidence, owners[acc].Work)
 	}
 	if u != nil {
 		host := hostOf(u)
@@ -163,14 +203,65 @@ func (r *Registry) matchOne(tx store.ReadTx, it MatchItem, names map[string]stri
 		if err != nil {
 			return res, err
 		}
-		addDecls(ds, "domain", "")
+		addDecls(ds, "domain", "", "")
 		ps, err := tx.URLPrefixDeclarations(host, u.String())
 		if err != nil {
 			return res, err
 		}
-		addDecls(ps, "url-prefix", "")
+		addDecls(ps, "url-prefix", "", "")
 	}
+	precedence.Resolve(&res)
 	return res, nil
+}
+
+// closeness ranks a work match for applying its owner's account-wide
+// declarations: exact, confirmed, unconfirmed by content, then a locator
+// on an unverified domain (which may reserve but not offer).
+func closeness(m WorkMatch) int {
+	switch {
+	case m.Confidence == wire.ConfidenceExact:
+		return 4
+	case m.Confidence == wire.ConfidenceConfirmed:
+		return 3
+	case m.MatchedBy != wire.MatchedByURL:
+		return 2
+	}
+	return 1
+}
+
+// locatorConfidence grades a match of w by one of its locators on host
+// (DESIGN §3.5): exact when host is a domain verified by w's owner or by
+// the account that registered w for it, else unconfirmed — the locator is
+// then only its registrant's word, which may reserve but never grant or
+// offer a licence.
+func locatorConfidence(tx store.ReadTx, w store.Work, host string) (conf, why string, err error) {
+	c, err := tx.VerifiedDomain(host)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return "", "", err
+	case c.AccountID == w.AccountID || (w.RegisteredBy != "" && c.AccountID == w.RegisteredBy):
+		return wire.ConfidenceExact, "", nil
+	}
+	return wire.ConfidenceUnconfirmed, fmt.Sprintf("published at this URL on its registrant's word only: %s is not a domain the work's owner verified", host), nil
+}
+
+// possibleMatch describes a candidate that failed confirmation.
+func possibleMatch(w store.Work, h Hit) wire.PossibleMatch {
+	p := wire.PossibleMatch{Work: w.ID, Account: w.AccountID, Title: w.Title, Creator: w.Creator, ISCC: w.ISCC,
+		Unit: h.Unit, Distance: h.Distance, Units: []wire.UnitDistance{}}
+	failed := []string{h.why}
+	if h.why == "" {
+		failed = nil
+	}
+	for _, e := range h.Units {
+		p.Units = append(p.Units, wire.UnitDistance{Unit: e.Kind.String(), Distance: e.Distance, Threshold: e.Threshold, Within: e.Within})
+		if !e.Within {
+			failed = append(failed, fmt.Sprintf("%s is %d bits apart, over its threshold of %d", e.Kind, e.Distance, e.Threshold))
+		}
+	}
+	p.Why = strings.Join(failed, "; ")
+	return p
 }
 
 // applied describes declaration d as it applies to an item, with the names
@@ -241,6 +332,7 @@ func (r *Registry) Lookup(ctx context.Context, by, value string) (MatchResult, e
 			for _, x := range ds {
 				res.Declarations = append(res.Declarations, applied(tx, x, names, "domain", ""))
 			}
+			precedence.Resolve(&res)
 			return nil
 		})
 		return res, err

@@ -231,10 +231,16 @@ func TestRevokeDelegation(t *testing.T) {
 	if _, err := r.Delegate(ctx, jane, guild.Account.ID); err != nil {
 		t.Fatal(err)
 	}
-	// While delegated, the guild may supersede Jane's deny with an allow.
+	// While delegated, the guild may supersede Jane's deny, but not relax
+	// it (internal/precedence: a delegate never relaxes what the member
+	// declared herself).
 	allow := []store.Term{{Use: "train-ai", Decision: "allow"}}
-	d, _, err := r.Declare(ctx, guild, registry.DeclareInput{Subject: store.Subject{Kind: store.SubjectWork, Value: work}, Terms: allow,
-		OnBehalfOf: jane.Account.ID, Supersedes: rs[0].Declaration.ID})
+	if _, _, err := r.Declare(ctx, guild, registry.DeclareInput{Subject: store.Subject{Kind: store.SubjectWork, Value: work}, Terms: allow,
+		OnBehalfOf: jane.Account.ID, Supersedes: rs[0].Declaration.ID}); !errors.Is(err, registry.ErrForbidden) {
+		t.Errorf("the guild supersedes Jane's deny with an allow: got %v, want ErrForbidden", err)
+	}
+	d, _, err := r.Declare(ctx, guild, registry.DeclareInput{Subject: store.Subject{Kind: store.SubjectWork, Value: work},
+		Terms: []store.Term{{Use: "train-ai", Decision: "deny"}, {Use: "search", Decision: "deny"}}, OnBehalfOf: jane.Account.ID, Supersedes: rs[0].Declaration.ID})
 	if err != nil {
 		t.Fatalf("Declare for a member who delegated: %v", err)
 	}

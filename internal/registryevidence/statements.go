@@ -2,8 +2,10 @@ package registryevidence
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/askfirst/askfirst/internal/precedence"
 	"github.com/askfirst/askfirst/signals"
 	"github.com/askfirst/askfirst/wire"
 )
@@ -11,41 +13,24 @@ import (
 // Mechanism is the signals.Statement mechanism of registry declarations.
 const Mechanism = "registry"
 
-// narrower lists, per use, the uses it contains (DESIGN §2: train-genai ⊂
-// train-ai). A reservation of a use reserves the narrower ones too.
-var narrower = map[signals.Use][]signals.Use{
-	signals.TrainAI: {signals.TrainGenAI},
-}
-
-// severity orders verdicts within one declaration: the restriction wins.
-func severity(v signals.Verdict) int {
-	switch v {
-	case signals.Deny:
-		return 3
-	case signals.License:
-		return 2
-	case signals.Allow:
-		return 1
-	}
-	return 0
-}
-
 // Statements turns the registry's answer about one item into statements
 // of the "registry" mechanism (DESIGN §3.7), one per declaration, located
 // at the receipt URL of its log entry so that anyone can verify it, its
-// value the declaration's terms as the entry states them:
+// value the declaration's terms as the entry states them, its uses what
+// the declaration decides for its party (internal/precedence computes it,
+// in the registry; here only for a registry that did not):
 //
-//   - deny reserves the use and every narrower one (DESIGN §3.4: deny
-//     broadly), license likewise requires the licence; a use the
-//     declaration names itself keeps its own term unless a broader term
-//     is stricter;
-//   - an offer applies only to the uses its term names and the narrower
-//     uses that take their value from that term (Statement.Offers): with
-//     "deny train-genai; license train-ai 0.05", train-genai is a deny
-//     without an offer;
-//   - allow grants only the use it names, and only when the work match is
-//     exact or confirmed, or the declaration applies by domain or URL
-//     prefix (grant narrowly); reservations count whatever the confidence;
+//   - a use the declaration decides is in Uses, with its offer in Offers
+//     (an offer applies only to the uses its term names and the narrower
+//     uses that take their value from that term);
+//   - a use another declaration of the same party decides (a more
+//     specific subject, a newer declaration) is in Overruled with why, so
+//     the evaluation counts it among the statements that lost;
+//   - a grant or offer that cannot apply through the match (an
+//     unconfirmed work match, a locator on an unverified domain) is a
+//     warning;
+//   - each possible match (a candidate that failed confirmation) is a
+//     statement with no effect on any use, for a person to judge;
 //   - a result the registry could not compute leaves every use in uses
 //     unknown with a warning, never allowed.
 //
@@ -55,6 +40,7 @@ func Statements(base string, res wire.MatchResult, uses []signals.Use) []signals
 	if res.Error != "" {
 		return []signals.Statement{Unreachable(base, fmt.Errorf("registry could not look the item up: %s", res.Error), uses)}
 	}
+	res = Resolved(res)
 	matches := map[string]wire.WorkMatch{}
 	for _, m := range res.Matches {
 		matches[m.Work] = m
@@ -63,7 +49,25 @@ func Statements(base string, res wire.MatchResult, uses []signals.Use) []signals
 	for _, d := range res.Declarations {
 		out = append(out, declarationStatement(base, d, matches))
 	}
+	for _, p := range res.PossibleMatches {
+		out = append(out, possibleStatement(base, p))
+	}
 	return out
+}
+
+// Resolved returns res with the uses each declaration decides
+// (wire.AppliedDeclaration.Uses), as the registry computes them; for the
+// answer of a registry that did not, it computes them by the same rule
+// (internal/precedence).
+func Resolved(res wire.MatchResult) wire.MatchResult {
+	for _, d := range res.Declarations {
+		if len(d.Uses) > 0 {
+			return res
+		}
+	}
+	res.Declarations = slices.Clone(res.Declarations)
+	precedence.Apply(res.Declarations, res.Matches)
+	return res
 }
 
 // Unreachable is the statement for a registry that could not answer:
@@ -80,75 +84,64 @@ func Unreachable(base string, err error, uses []signals.Use) signals.Statement {
 }
 
 func declarationStatement(base string, d wire.AppliedDeclaration, matches map[string]wire.WorkMatch) signals.Statement {
-	grants := d.Confidence == "exact" || d.Confidence == "confirmed" || d.AppliesVia == "domain" || d.AppliesVia == "url-prefix"
 	st := signals.Statement{Mechanism: Mechanism, Location: base + "/v1/receipts/" + fmt.Sprint(d.LogIndex),
 		Value: describe(d, matches), Uses: map[signals.Use]signals.Verdict{}}
-	offers := map[signals.Use]*wire.Offer{}
-	named := map[signals.Use]*wire.Offer{} // the offer of the term naming the use
-	set := func(u signals.Use, v signals.Verdict, o *wire.Offer) {
-		if severity(v) > severity(st.Uses[u]) {
-			st.Uses[u], offers[u] = v, o
-		}
-	}
-	// First the uses the terms name, then what broad terms imply for the
-	// narrower uses (deny broadly): an implied value replaces a named one
-	// only when stricter, so a named term keeps its own offer.
-	var broad []wire.Term
 	for _, t := range d.Terms {
-		u, err := signals.ParseUse(t.Use)
-		if err != nil {
+		if _, err := signals.ParseUse(t.Use); err != nil {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("term for unknown use %q ignored", t.Use))
-			continue
-		}
-		switch t.Decision {
-		case "deny", "license":
-			v := signals.Deny
-			if t.Decision == "license" {
-				v = signals.License
-			}
-			set(u, v, t.Offer)
-			named[u] = t.Offer
-			broad = append(broad, t)
-		case "allow":
-			if !grants {
-				st.Warnings = append(st.Warnings, fmt.Sprintf("allow for %s not applied: the work match is %s, grants need an exact or confirmed match", t.Use, orNone(d.Confidence)))
-				continue
-			}
-			set(u, signals.Allow, nil)
-		default:
+		} else if precedence.Severity(t.Decision) == 0 {
 			st.Warnings = append(st.Warnings, fmt.Sprintf("unknown decision %q for %s ignored", t.Decision, t.Use))
 		}
 	}
-	for _, t := range broad {
-		v := signals.Deny
-		if t.Decision == "license" {
-			v = signals.License
+	for _, o := range d.Uses {
+		u := signals.Use(o.Use)
+		switch o.Status {
+		case wire.StatusDecides:
+			st.Uses[u] = signals.Verdict(o.Decision)
+			if o.Why != "" {
+				st.Warnings = append(st.Warnings, fmt.Sprintf("%s: %s", o.Use, o.Why))
+			}
+			if o.Offer == nil {
+				continue
+			}
+			if st.Offers == nil {
+				st.Offers = map[signals.Use]*signals.Offer{}
+			}
+			st.Offers[u] = offer(d, *o.Offer)
+		case wire.StatusOutranked:
+			if st.Overruled == nil {
+				st.Overruled = map[signals.Use]string{}
+			}
+			st.Overruled[u] = o.Why
+		case wire.StatusWithheld:
+			st.Warnings = append(st.Warnings, fmt.Sprintf("%s for %s not applied: %s", o.Decision, o.Use, o.Why))
 		}
-		for _, n := range narrower[signals.Use(t.Use)] {
-			set(n, v, t.Offer)
-		}
-	}
-	for u := range st.Uses {
-		o := offers[u]
-		if o == nil {
-			// A use reserved by a broader term whose own term offers a
-			// licence: a deny with that offer attached.
-			o = named[u]
-		}
-		if o == nil {
-			continue
-		}
-		if st.Offers == nil {
-			st.Offers = map[signals.Use]*signals.Offer{}
-		}
-		so := &signals.Offer{Price: o.Price, Currency: o.Currency, Per: "item", Terms: o.TermsURL, Contact: o.Contact}
-		so.Holder, so.Organisation = holderNames(d)
-		if o.PerUse {
-			so.Per = "item and use"
-		}
-		st.Offers[u] = so
 	}
 	return st
+}
+
+// offer is a registry offer as evidence names it, with its holder.
+func offer(d wire.AppliedDeclaration, o wire.Offer) *signals.Offer {
+	so := &signals.Offer{Price: o.Price, Currency: o.Currency, Per: "item", Terms: o.TermsURL, Contact: o.Contact}
+	so.Holder, so.Organisation = holderNames(d)
+	if o.PerUse {
+		so.Per = "item and use"
+	}
+	return so
+}
+
+// possibleStatement is the evidence of a possible match: no effect on any
+// use, located at the work.
+func possibleStatement(base string, p wire.PossibleMatch) signals.Statement {
+	v := fmt.Sprintf("possible match, not confirmed: work %s", p.Work)
+	if p.Title != "" {
+		v += fmt.Sprintf(" %q", p.Title)
+	}
+	if p.Creator != "" {
+		v += " by " + p.Creator
+	}
+	v += fmt.Sprintf(" (owner %s) found on %s at distance %d, but %s; it decides nothing", p.Account, p.Unit, p.Distance, p.Why)
+	return signals.Statement{Mechanism: Mechanism, Location: base + "/v1/works/" + p.Work, Value: v, Uses: map[signals.Use]signals.Verdict{}}
 }
 
 func orNone(s string) string {
@@ -210,7 +203,11 @@ func MatchString(m wire.WorkMatch) string {
 	case m.Unit != "":
 		s += " " + m.Unit
 	}
-	return fmt.Sprintf("%s, distance %d, %s", s, m.Distance, m.Confidence)
+	s = fmt.Sprintf("%s, distance %d, %s", s, m.Distance, m.Confidence)
+	if m.Why != "" {
+		s += " (" + m.Why + ")"
+	}
+	return s
 }
 
 // TermsString prints terms as "train-genai deny; train-ai license 0.05
@@ -262,4 +259,32 @@ func holderNames(d wire.AppliedDeclaration) (holder, organisation string) {
 		member = d.OnBehalfOf
 	}
 	return member, name
+}
+
+// Decided is a use and the declaration that decides it.
+type Decided struct {
+	Use         string
+	Decision    string
+	Offer       string // OfferString of its offer, or ""
+	Declaration wire.AppliedDeclaration
+}
+
+// Deciding lists, in the order of the uses, each use one of ds decides
+// (wire.StatusDecides) and which; several parties may each decide a use.
+func Deciding(ds []wire.AppliedDeclaration) []Decided {
+	var out []Decided
+	for _, u := range []string{wire.UseTrainGenAI, wire.UseTrainAI, wire.UseAIInput, wire.UseSearch} {
+		for _, d := range ds {
+			for _, o := range d.Uses {
+				if o.Use == u && o.Status == wire.StatusDecides {
+					x := Decided{Use: u, Decision: o.Decision, Declaration: d}
+					if o.Offer != nil {
+						x.Offer = OfferString(*o.Offer)
+					}
+					out = append(out, x)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package registryevidence_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -146,4 +147,41 @@ func FuzzStatements(f *testing.F) {
 
 func severity(v signals.Verdict) int {
 	return map[signals.Verdict]int{signals.Deny: 3, signals.License: 2, signals.Allow: 1}[v]
+}
+
+// TestStatementsPrecedence: a declaration another of the same party
+// outranks keeps its uses out of Uses and says why in Overruled, so the
+// evaluation lists it among those that lost; a possible match is evidence
+// with no effect.
+func TestStatementsPrecedence(t *testing.T) {
+	offer := &wire.Offer{Price: "0.05", Currency: "EUR"}
+	res := wire.MatchResult{
+		Matches: []wire.WorkMatch{{Work: "wrk_1", Account: "acc_1", MatchedBy: "datahash", Unit: "instance", Confidence: "exact"}},
+		Declarations: []wire.AppliedDeclaration{
+			{Declaration: wire.Declaration{ID: "dcl_all", Account: "acc_1", Subject: wire.Subject{Kind: "account", Value: "acc_1"}, LogIndex: 3,
+				Terms: []wire.Term{{Use: "train-ai", Decision: "deny"}}}, AccountName: "Jane", AppliesVia: "account:acc_1", Confidence: "exact", Work: "wrk_1"},
+			{Declaration: wire.Declaration{ID: "dcl_work", Account: "acc_1", Subject: wire.Subject{Kind: "work", Value: "wrk_1"}, LogIndex: 5,
+				Terms: []wire.Term{{Use: "train-ai", Decision: "license", Offer: offer}}}, AccountName: "Jane", AppliesVia: "work:wrk_1", Confidence: "exact", Work: "wrk_1"},
+		},
+		PossibleMatches: []wire.PossibleMatch{{Work: "wrk_9", Account: "acc_2", Unit: "iscc-content-image/64", Distance: 3,
+			Why: "pdq/256 is 40 bits apart, over its threshold of 31"}},
+	}
+	sts := registryevidence.Statements("http://r.example", res, nil)
+	if len(sts) != 3 {
+		t.Fatalf("got %d statements, want 3: %+v", len(sts), sts)
+	}
+	if len(sts[0].Uses) != 0 || !strings.Contains(sts[0].Overruled[signals.TrainAI], "decided by dcl_work on work:wrk_1") {
+		t.Errorf("account-wide deny: uses %v, overruled %v; want none decided and train-ai overruled by dcl_work", sts[0].Uses, sts[0].Overruled)
+	}
+	if sts[1].Uses[signals.TrainAI] != signals.License || sts[1].Offers[signals.TrainAI] == nil {
+		t.Errorf("work licence: uses %v, offers %v; want train-ai license with its offer", sts[1].Uses, sts[1].Offers)
+	}
+	if len(sts[2].Uses) != 0 || !strings.Contains(sts[2].Value, "possible match, not confirmed: work wrk_9") || !strings.Contains(sts[2].Value, "pdq/256 is 40 bits apart") {
+		t.Errorf("possible match: %+v", sts[2])
+	}
+	r := signals.Evaluate(sts, signals.Options{Uses: []signals.Use{signals.TrainAI}})
+	ur, _ := r.Use(signals.TrainAI)
+	if ur.Verdict != signals.License || !slices.Equal(ur.DecidedBy, []int{1}) || !slices.Equal(ur.Lost, []int{0}) {
+		t.Errorf("train-ai: verdict %s decided by %v lost %v; want license by [1], [0] lost", ur.Verdict, ur.DecidedBy, ur.Lost)
+	}
 }
